@@ -1,0 +1,34 @@
+# Thin wrapper: every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site check docs serve test schema-doc clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)          ## validate content and build the whole site into site/
+	$(PY) -m generator build
+
+check: $(STAMP)         ## validate content/ only
+	$(PY) -m generator check
+
+docs: $(STAMP)          ## write the staging docs folder (build/docs) and build/mkdocs.yml
+	$(PY) -m generator docs
+
+serve: docs             ## preview at http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --config-file build/mkdocs.yml
+
+test: $(STAMP)          ## run the test suite
+	$(PY) -m pytest
+
+schema-doc: $(STAMP)    ## regenerate content/SCHEMA.md from generator/schema.py
+	$(PY) -m generator schema-doc
+
+clean:
+	rm -rf build site site.new

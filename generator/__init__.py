@@ -1,0 +1,1 @@
+"""Turns code records into a static reference site: sources → model → validation → relations → pages → MkDocs."""

@@ -1,0 +1,153 @@
+"""Code systems, code normal forms and code ranges.
+
+A code is identified by ``(system, code)``. Each system has one normal form for
+its codes (CPT ``96417``, ICD-10-CM ``E11.65``, ICD-10-PCS ``0DTJ4ZZ``, HCPCS
+``J9035``); every other spelling a person may type is mapped onto it here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CodeSystem:
+    """One code set: its key (folder and URL segment), names and code format."""
+
+    key: str
+    name: str
+    long_name: str
+    pattern: re.Pattern[str]
+    example: str
+    description: str
+
+
+SYSTEMS: dict[str, CodeSystem] = {
+    system.key: system
+    for system in (
+        CodeSystem(
+            key="cpt",
+            name="CPT",
+            long_name="Current Procedural Terminology",
+            pattern=re.compile(r"\d{4}[0-9FTU]"),
+            example="96417",
+            description=(
+                "Five-character codes for the services and procedures that doctors and other "
+                "clinicians perform and bill, maintained by the American Medical Association."
+            ),
+        ),
+        CodeSystem(
+            key="icd10cm",
+            name="ICD-10-CM",
+            long_name="International Classification of Diseases, 10th Revision, Clinical Modification",
+            pattern=re.compile(r"[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?"),
+            example="E11.65",
+            description=(
+                "Diagnosis codes: the conditions, injuries and reasons for a visit, used on "
+                "every US medical claim and record. Published by the CDC."
+            ),
+        ),
+        CodeSystem(
+            key="icd10pcs",
+            name="ICD-10-PCS",
+            long_name="International Classification of Diseases, 10th Revision, Procedure Coding System",
+            pattern=re.compile(r"[0-9A-HJ-NP-Z]{7}"),
+            example="0DTJ4ZZ",
+            description=(
+                "Seven-character codes for procedures done to hospital inpatients, built from a "
+                "table of body systems, operations and approaches. Published by CMS."
+            ),
+        ),
+        CodeSystem(
+            key="hcpcs",
+            name="HCPCS Level II",
+            long_name="Healthcare Common Procedure Coding System, Level II",
+            pattern=re.compile(r"[A-Z]\d{4}"),
+            example="J9035",
+            description=(
+                "Codes for drugs, supplies, equipment, ambulance rides and services that CPT "
+                "does not cover. Published by CMS."
+            ),
+        ),
+    )
+}
+
+
+def normalise_code(system: str, text: str) -> str:
+    """Return the normal form of ``text`` as a code of ``system``.
+
+    Accepts surrounding spaces, lower case and, for ICD-10-CM, a missing dot
+    (``e1165`` → ``E11.65``). Does not check that the result is well formed; use
+    :func:`is_well_formed` for that.
+    """
+    code = text.strip().upper()
+    if system == "icd10cm":
+        bare = code.replace(".", "")
+        code = bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
+    return code
+
+
+def is_well_formed(system: str, code: str) -> bool:
+    """Whether ``code`` (already in normal form) has the shape of a ``system`` code."""
+    return SYSTEMS[system].pattern.fullmatch(code) is not None
+
+
+def sort_key(code: str) -> str:
+    """Key that orders codes of one system as the code books do."""
+    return code.replace(".", "")
+
+
+@dataclass(frozen=True)
+class CodeRange:
+    """An inclusive range of codes of one system, such as ``96401-96549``.
+
+    Membership compares codes without dots, character by character, so a range
+    like ``E08-E13`` holds ``E11.65`` (every code whose first three characters
+    fall between the bounds).
+    """
+
+    first: str
+    last: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.first}–{self.last}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first}-{self.last}"
+
+    def __contains__(self, code: str) -> bool:
+        key = sort_key(code)
+        first, last = sort_key(self.first), sort_key(self.last)
+        return first <= key[: len(first)] and key[: len(last)] <= last
+
+
+class RangeError(ValueError):
+    """A range or code reference that cannot be parsed; the message says why."""
+
+
+def parse_code_or_range(system: str, text: str) -> str | CodeRange:
+    """Parse ``"96417"`` into a code or ``"96401-96549"`` into a :class:`CodeRange`.
+
+    Raises :class:`RangeError` with a message suitable for the user.
+    """
+    if not isinstance(text, str):
+        raise RangeError(f"expected a code or range as a string, got {text!r}")
+    parts = text.split("-")
+    if len(parts) > 2:
+        raise RangeError(f"malformed range {text!r}: expected 'FIRST-LAST'")
+    codes = [normalise_code(system, part) for part in parts]
+    for part, code in zip(parts, codes):
+        if not is_well_formed(system, code):
+            raise RangeError(
+                f"malformed code {part.strip()!r} in {text!r}: "
+                f"not a {SYSTEMS[system].name} code (e.g. {SYSTEMS[system].example})"
+            )
+    if len(codes) == 1:
+        return codes[0]
+    first, last = codes
+    if sort_key(first) > sort_key(last):
+        raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
+    return CodeRange(first, last)

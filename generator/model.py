@@ -1,0 +1,75 @@
+"""The data model the pages are rendered from, independent of files and templates."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from .codes import CodeRange
+
+
+@dataclass(frozen=True)
+class SimilarPick:
+    """A related code chosen by a contributor."""
+
+    code: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class CodeRecord:
+    """Curated, plain-language content about one code (``content/<system>/<code>.yaml``)."""
+
+    system: str
+    code: str
+    source_path: str
+    name: str
+    draft: bool = False
+    common_names: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    add_on: bool = False
+    primary_codes: tuple[str, ...] = ()
+    #: Plain-language sections by field name (text or tuple of items); only fields with content.
+    sections: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    similar: tuple[SimilarPick, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A public policy or guideline document that covers some codes (``content/policies/<id>.yaml``)."""
+
+    id: str
+    source_path: str
+    publisher: str
+    title: str
+    identifier: str | None
+    url: str
+    date: datetime.date
+    date_type: str
+    summary: str
+    #: Per system: the single codes and the ranges the document names.
+    codes: dict[str, tuple[str, ...]]
+    ranges: dict[str, tuple[CodeRange, ...]]
+
+    def covers(self, system: str, code: str) -> bool:
+        return code in self.codes.get(system, ()) or any(code in span for span in self.ranges.get(system, ()))
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named range of codes of one system, with an index page of its own."""
+
+    system: str
+    range: CodeRange
+    title: str
+    summary: str | None
+    source_path: str
+
+
+@dataclass
+class Content:
+    """Everything read from ``content/`` after validation."""
+
+    records: dict[tuple[str, str], CodeRecord]
+    policies: list[Policy]
+    families: dict[str, list[Family]]

@@ -1,0 +1,106 @@
+"""Catalog and relations: which family a code sits in, which policies cover it, which codes are similar.
+
+Everything a page shows about other codes is computed here, so templates only print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codes import sort_key
+from .model import CodeRecord, Content, Family, Policy
+
+#: How many neighbours from the same family are suggested after the curated and add-on relations.
+FAMILY_NEIGHBOURS = 6
+
+
+@dataclass(frozen=True)
+class Related:
+    """A link from one code to another, with why they are related."""
+
+    system: str
+    code: str
+    name: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class CodeRelations:
+    """What one code's page shows about the rest of the catalog."""
+
+    family: Family
+    primary_codes: tuple[Related, ...]
+    add_on_codes: tuple[Related, ...]
+    policies: tuple[Policy, ...]
+    similar: tuple[Related, ...]
+
+
+class Catalog:
+    """The published codes with their relations, built once from validated content."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.records: dict[tuple[str, str], CodeRecord] = {
+            key: record
+            for key, record in sorted(content.records.items(), key=lambda item: (item[0][0], sort_key(item[0][1])))
+            if not record.draft
+        }
+        self._add_ons_of: dict[tuple[str, str], list[str]] = {}
+        self._family_of: dict[tuple[str, str], Family] = {}
+        self._members: dict[Family, list[CodeRecord]] = {}
+        for (system, code), record in self.records.items():
+            for primary in record.primary_codes:
+                self._add_ons_of.setdefault((system, primary), []).append(code)
+            # Validation guarantees at least one family holds every published code; the narrowest wins.
+            family = min((f for f in content.families[system] if code in f.range), key=_width)
+            self._family_of[(system, code)] = family
+            self._members.setdefault(family, []).append(record)
+
+    def systems(self) -> list[str]:
+        """Systems with at least one family, in the order of :data:`generator.codes.SYSTEMS`."""
+        return [system for system in self.content.families if self.content.families[system]]
+
+    def families(self, system: str) -> list[Family]:
+        return sorted(self.content.families.get(system, []), key=lambda family: sort_key(family.range.first))
+
+    def family_of(self, system: str, code: str) -> Family:
+        """The narrowest family whose range holds the code."""
+        return self._family_of[(system, code)]
+
+    def codes_in(self, family: Family) -> list[CodeRecord]:
+        """Published records whose narrowest family is ``family``, in code order."""
+        return self._members.get(family, [])
+
+    def name_of(self, system: str, code: str) -> str:
+        return self.records[(system, code)].name
+
+    def relations(self, record: CodeRecord) -> CodeRelations:
+        system, code = record.system, record.code
+        family = self.family_of(system, code)
+
+        def related(other: str, relation: str) -> Related:
+            return Related(system, other, self.name_of(system, other), relation)
+
+        primary = tuple(related(other, "Primary code") for other in record.primary_codes)
+        add_ons = tuple(related(other, "Add-on code") for other in self._add_ons_of.get((system, code), []))
+        similar: dict[str, Related] = {}
+        for pick in record.similar:
+            similar[pick.code] = related(pick.code, pick.reason or "Related code")
+        for link in (*primary, *add_ons):
+            similar.setdefault(link.code, link)
+        neighbours = [other for other in self.codes_in(family) if other.code != code and other.code not in similar]
+        neighbours.sort(key=lambda other: abs(int(sort_key(other.code), 36) - int(sort_key(code), 36)))
+        for other in neighbours[:FAMILY_NEIGHBOURS]:
+            similar[other.code] = related(other.code, f"Same family: {family.title}")
+        policies = tuple(
+            sorted(
+                (policy for policy in self.content.policies if policy.covers(system, code)),
+                key=lambda policy: (policy.publisher, policy.title),
+            )
+        )
+        return CodeRelations(family, primary, add_ons, policies, tuple(similar.values()))
+
+
+def _width(family: Family) -> int:
+    """How many code keys a family's range spans, comparing codes as base-36 numbers."""
+    return int(sort_key(family.range.last), 36) - int(sort_key(family.range.first), 36)

@@ -1,0 +1,328 @@
+"""Declared schemas of the content records: every field's type, whether it is required, and its meaning.
+
+This module is the single source of truth for the record formats. The reference
+page ``content/SCHEMA.md`` is generated from it (``python -m generator schema-doc``)
+and a test keeps the two in step. Checking a value against its field gives a list
+of :class:`~generator.errors.Problem`; cross-record checks (unknown codes,
+duplicates) live in :mod:`generator.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .codes import SYSTEMS, RangeError, is_well_formed, normalise_code, parse_code_or_range
+from .errors import Problem
+from .yaml_source import LinedDict, LinedList
+
+
+@dataclass(frozen=True)
+class Where:
+    """The file, line and field path of a value being checked."""
+
+    path: str
+    line: int
+    field: str
+
+    def problem(self, message: str) -> Problem:
+        return Problem(self.path, self.line, self.field, message)
+
+    def item(self, container: LinedList, index: int) -> "Where":
+        return Where(self.path, container.lines[index], f"{self.field}[{index}]")
+
+    def key(self, container: LinedDict, key: str) -> "Where":
+        prefix = f"{self.field}." if self.field else ""
+        return Where(self.path, container.lines.get(key, container.line), f"{prefix}{key}")
+
+
+class FieldType:
+    """A kind of value. ``check`` returns problems; ``describe`` is shown in the reference page."""
+
+    describe = ""
+
+    def check(self, value: Any, where: Where, context: "CheckContext") -> list[Problem]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a field check may need to know about the record it sits in."""
+
+    system: str
+
+
+def _type_problem(where: Where, expected: str, value: Any) -> list[Problem]:
+    return [where.problem(f"expected {expected}, got {type(value).__name__} {value!r}")]
+
+
+class Text(FieldType):
+    describe = "text"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, str):
+            return _type_problem(where, "text", value)
+        if not value.strip():
+            return [where.problem("must not be empty")]
+        return []
+
+
+class Boolean(FieldType):
+    describe = "true or false"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        return [] if isinstance(value, bool) else _type_problem(where, "true or false", value)
+
+
+class Date(FieldType):
+    describe = "date (YYYY-MM-DD)"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return []
+        return _type_problem(where, "a date written YYYY-MM-DD", value)
+
+
+@dataclass(frozen=True)
+class Choice(FieldType):
+    choices: tuple[str, ...]
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(f"`{choice}`" for choice in self.choices)
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if value not in self.choices:
+            return [where.problem(f"{value!r} is not one of {', '.join(self.choices)}")]
+        return []
+
+
+@dataclass(frozen=True)
+class Pattern(FieldType):
+    regex: str
+    meaning: str
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return self.meaning
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, str):
+            return _type_problem(where, self.meaning, value)
+        if not re.fullmatch(self.regex, value):
+            return [where.problem(f"{value!r} is not {self.meaning}")]
+        return []
+
+
+class Code(FieldType):
+    """A code of the record's own system, written in its normal form."""
+
+    describe = "code (a quoted string in the system's normal form, e.g. `\"96417\"`)"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, str):
+            return _type_problem(where, "a code as a quoted string", value)
+        normal = normalise_code(context.system, value)
+        if not is_well_formed(context.system, normal):
+            example = SYSTEMS[context.system].example
+            return [where.problem(f"{value!r} is not a {SYSTEMS[context.system].name} code (e.g. {example!r})")]
+        if normal != value:
+            return [where.problem(f"write the code as {normal!r}, not {value!r}")]
+        return []
+
+
+class CodeOrRange(FieldType):
+    describe = "code or range `FIRST-LAST`"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        try:
+            parse_code_or_range(context.system, value)
+        except RangeError as error:
+            return [where.problem(str(error))]
+        return []
+
+
+@dataclass(frozen=True)
+class ListOf(FieldType):
+    item: FieldType
+    min_items: int = 1
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return f"list of {self.item.describe}"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, list):
+            return _type_problem(where, f"a list of {self.item.describe}", value)
+        if len(value) < self.min_items:
+            return [where.problem(f"needs at least {self.min_items} item(s)")]
+        problems: list[Problem] = []
+        for index, item in enumerate(value):
+            problems += self.item.check(item, where.item(value, index), context)
+        return problems
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared field of a record."""
+
+    name: str
+    type: FieldType
+    doc: str
+    required: bool = False
+    #: Heading of the page section that shows this field, for the plain-language sections.
+    section: str | None = None
+    #: Codes inside this field belong to this system rather than the record's own.
+    system: str | None = None
+
+
+@dataclass(frozen=True)
+class Schema(FieldType):
+    """A mapping with declared fields; unknown keys are errors."""
+
+    title: str
+    fields: tuple[Field, ...]
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return f"mapping ({self.title})"
+
+    def by_name(self) -> dict[str, Field]:
+        return {declared.name: declared for declared in self.fields}
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, dict):
+            return _type_problem(where, f"a mapping of {self.title}", value)
+        assert isinstance(value, LinedDict)
+        declared = self.by_name()
+        problems: list[Problem] = []
+        for key in value:
+            if key not in declared:
+                allowed = ", ".join(declared)
+                problems.append(where.key(value, str(key)).problem(f"unknown key (allowed: {allowed})"))
+        for name, spec in declared.items():
+            if name not in value or value[name] is None:
+                if spec.required:
+                    line_where = Where(where.path, value.line, f"{where.field}.{name}" if where.field else name)
+                    problems.append(line_where.problem("missing required field"))
+                continue
+            field_context = CheckContext(spec.system) if spec.system else context
+            problems += spec.type.check(value[name], where.key(value, name), field_context)
+        return problems
+
+
+# --- The record formats -------------------------------------------------------------------
+
+SIMILAR_ITEM = Schema(
+    "a similar code",
+    (
+        Field("code", Code(), "The related code; it must exist.", required=True),
+        Field("reason", Text(), "One line on how it relates to this code."),
+    ),
+)
+
+#: Plain-language sections of a code page, in page order (field name → heading).
+CODE_RECORD = Schema(
+    "a code record",
+    (
+        Field("code", Code(), "The code, exactly as the file is named.", required=True),
+        Field("system", Choice(tuple(SYSTEMS)), "The code system; must match the folder.", required=True),
+        Field("draft", Boolean(), "A draft is validated but not published."),
+        Field("name", Text(), "Plain-language name, one line, in our own words.", required=True),
+        Field("common_names", ListOf(Text()), "What people commonly call it (shown as \"commonly known as\")."),
+        Field("synonyms", ListOf(Text()), "Other words people search with; used by search, not shown as a section."),
+        Field("add_on", Boolean(), "An add-on code is reported in addition to a primary code."),
+        Field("primary_codes", ListOf(Code()), "For an add-on code: the primary codes it is reported with. Required when `add_on` is true."),
+        Field("summary", Text(), "Two to four sentences: what this is.", section="Summary"),
+        Field("purpose", Text(), "Why it is done.", section="Purpose"),
+        Field("indications", ListOf(Text()), "When it is done or reported.", section="Indications"),
+        Field("preparation", ListOf(Text()), "What happens before.", section="Preparation"),
+        Field("procedure_steps", ListOf(Text()), "What happens, in order (numbered on the page).", section="Procedure description"),
+        Field("duration", Text(), "How long it takes.", section="Duration"),
+        Field("setting", Text(), "Where it is done.", section="Setting"),
+        Field("personnel", ListOf(Text()), "Who is involved.", section="Personnel"),
+        Field("risks", ListOf(Text()), "Risks and complications.", section="Risks and complications"),
+        Field("benefits", ListOf(Text()), "What the patient gains.", section="Benefits"),
+        Field("recovery", Text(), "What happens afterwards.", section="Recovery"),
+        Field("alternatives", ListOf(Text()), "Other options.", section="Alternatives"),
+        Field("patient_experience", Text(), "What it is like for the patient.", section="Patient experience"),
+        Field("coding_tips", ListOf(Text()), "Practical notes for coders, in our own words.", section="Coding tips"),
+        Field("similar", ListOf(SIMILAR_ITEM), "Curated related codes, shown before the computed ones."),
+    ),
+)
+
+POLICY_CODES = Schema(
+    "codes per system",
+    tuple(
+        Field(key, ListOf(CodeOrRange()), f"{system.name} codes and ranges the policy covers.", system=key)
+        for key, system in SYSTEMS.items()
+    ),
+)
+
+POLICY_RECORD = Schema(
+    "a policy record",
+    (
+        Field("id", Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "an id of lower-case letters, digits and hyphens"),
+              "Identifier; must equal the file name.", required=True),
+        Field("publisher", Text(), "Who publishes it (health plan, CMS, contractor).", required=True),
+        Field("title", Text(), "The document's title.", required=True),
+        Field("identifier", Text(), "The publisher's number for it (article, manual chapter, policy number)."),
+        Field("url", Pattern(r"https://\S+", "an https:// URL"), "Where the public document is. Required: no URL, no policy.", required=True),
+        Field("date", Date(), "Its effective, revision or publication date.", required=True),
+        Field("date_type", Choice(("effective", "revised", "published")), "Which kind of date `date` is.", required=True),
+        Field("codes", POLICY_CODES, "Codes and ranges it covers, per system (`cpt`, `icd10cm`, `icd10pcs`, `hcpcs`).", required=True),
+        Field("summary", Text(), "One line, in our own words: what it says about these codes.", required=True),
+    ),
+)
+
+FAMILY_ITEM = Schema(
+    "a code family",
+    (
+        Field("range", CodeOrRange(), "The family's range, `FIRST-LAST`.", required=True),
+        Field("title", Text(), "The family's name, in our own words.", required=True),
+        Field("summary", Text(), "One or two sentences shown on the family's index page."),
+    ),
+)
+
+FAMILY_FILE = Schema(
+    "a system's code families",
+    (
+        Field("system", Choice(tuple(SYSTEMS)), "The code system; must match the file name.", required=True),
+        Field("families", ListOf(FAMILY_ITEM), "The families (code ranges) that group its codes.", required=True),
+    ),
+)
+
+#: The schemas documented in the reference page, with where their files live.
+DOCUMENTED = (
+    ("Code record", "content/<system>/<code>.yaml", CODE_RECORD),
+    ("Similar code (an item of `similar`)", "inside a code record", SIMILAR_ITEM),
+    ("Policy record", "content/policies/<id>.yaml", POLICY_RECORD),
+    ("Policy codes (the `codes` mapping)", "inside a policy record", POLICY_CODES),
+    ("Family file", "content/families/<system>.yaml", FAMILY_FILE),
+    ("Family (an item of `families`)", "inside a family file", FAMILY_ITEM),
+)
+
+
+def reference_page() -> str:
+    """The Markdown of ``content/SCHEMA.md``, generated from the declarations above."""
+    lines = [
+        "# Content record reference",
+        "",
+        "<!-- Generated by `python -m generator schema-doc` from generator/schema.py; do not edit by hand. -->",
+        "",
+        "Every file in `content/` is YAML and is checked against these declarations by `make check`.",
+        "Unknown keys are errors. Codes are quoted strings in their normal form (`\"96417\"`, `\"E11.65\"`).",
+        "Page sections appear in the order listed here, and only when the field has content.",
+        "",
+    ]
+    for title, where, schema in DOCUMENTED:
+        lines += [f"## {title}", "", f"Where: `{where}`", "", "| field | type | required | page section | meaning |", "|---|---|---|---|---|"]
+        for declared in schema.fields:
+            lines.append(
+                f"| `{declared.name}` | {declared.type.describe} | {'yes' if declared.required else 'no'} "
+                f"| {declared.section or ''} | {declared.doc} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,243 @@
+"""Content validation: read every file in ``content/``, check it against its schema, then across records.
+
+Phase one checks each file on its own (YAML syntax, declared fields and types,
+file name = identity). Phase two checks references between records (similar
+codes, primary codes, policy codes, families). Every problem is collected; if
+there is any, :class:`~generator.errors.InvalidContent` is raised once with all
+of them, so one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .codes import SYSTEMS, CodeRange, parse_code_or_range, sort_key
+from .errors import InvalidContent, Problem
+from .model import CodeRecord, Content, Family, Policy, SimilarPick
+from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, CheckContext, Schema, Where
+from .yaml_source import LinedDict, load_yaml
+
+POLICIES_DIR = "policies"
+FAMILIES_DIR = "families"
+#: Files that may sit in content/ besides the record folders.
+DOCUMENTATION_FILES = {"SCHEMA.md", "README.md"}
+
+
+class _Reader:
+    """Collects problems while reading the files of one content folder."""
+
+    def __init__(self, content_dir: Path, shown_root: Path) -> None:
+        self.content_dir = content_dir
+        self.shown_root = shown_root
+        self.problems: list[Problem] = []
+        #: The parsed file of each valid record, by shown path, for line numbers in phase two.
+        self.raw: dict[str, LinedDict] = {}
+
+    def shown(self, path: Path) -> str:
+        """The path as printed in messages: relative to the project when possible."""
+        try:
+            return path.relative_to(self.shown_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def read(self, path: Path, schema: Schema, system: str) -> LinedDict | None:
+        """Parse and schema-check one file; ``None`` when it has problems (already recorded)."""
+        data, problem = load_yaml(path, self.shown(path))
+        if problem:
+            self.problems.append(problem)
+            return None
+        where = Where(self.shown(path), 1, "")
+        if not isinstance(data, LinedDict):
+            self.problems.append(where.problem(f"expected a mapping of fields, got {type(data).__name__}"))
+            return None
+        problems = schema.check(data, Where(where.path, data.line, ""), CheckContext(system))
+        self.problems += problems
+        return None if problems else data
+
+    def identity_problem(self, data: LinedDict, path: Path, key: str, expected: str) -> None:
+        if data[key] != expected:
+            self.problems.append(
+                Where(self.shown(path), data.lines[key], key).problem(
+                    f"{data[key]!r} does not match the file name {path.name!r}"
+                    if key != "system"
+                    else f"{data[key]!r} does not match the folder {expected!r}"
+                )
+            )
+
+
+def _items(data: LinedDict, key: str) -> tuple[Any, ...]:
+    return tuple(data.get(key) or ())
+
+
+def _read_code_record(reader: _Reader, path: Path, system: str) -> CodeRecord | None:
+    """Read one code record; ``None`` only when its fields are invalid (identity problems are recorded but kept)."""
+    data = reader.read(path, CODE_RECORD, system)
+    if data is None:
+        return None
+    shown = reader.shown(path)
+    reader.identity_problem(data, path, "system", system)
+    if data["code"] != path.stem:
+        reader.identity_problem(data, path, "code", path.stem)
+    add_on = bool(data.get("add_on"))
+    if add_on and not data.get("primary_codes"):
+        reader.problems.append(Where(shown, data.lines["add_on"], "primary_codes").problem(
+            "an add-on code must list the primary codes it is reported with"))
+    if not add_on and data.get("primary_codes"):
+        reader.problems.append(Where(shown, data.lines["primary_codes"], "primary_codes").problem(
+            "only an add-on code (add_on: true) has primary codes"))
+    reader.raw[shown] = data
+    sections = {
+        declared.name: (tuple(value) if isinstance(value, list) else value.strip())
+        for declared in CODE_RECORD.fields
+        if declared.section and (value := data.get(declared.name))
+    }
+    return CodeRecord(
+        system=system,
+        code=data["code"],
+        source_path=shown,
+        name=data["name"].strip(),
+        draft=bool(data.get("draft")),
+        common_names=_items(data, "common_names"),
+        synonyms=_items(data, "synonyms"),
+        add_on=add_on,
+        primary_codes=_items(data, "primary_codes"),
+        sections=sections,
+        similar=tuple(SimilarPick(item["code"], item.get("reason")) for item in _items(data, "similar")),
+    )
+
+
+def _read_policy(reader: _Reader, path: Path) -> Policy | None:
+    data = reader.read(path, POLICY_RECORD, system="cpt")
+    if data is None:
+        return None
+    if data["id"] != path.stem:
+        reader.identity_problem(data, path, "id", path.stem)
+        return None
+    codes: dict[str, tuple[str, ...]] = {}
+    ranges: dict[str, tuple[CodeRange, ...]] = {}
+    for system, entries in data["codes"].items():
+        parsed = [parse_code_or_range(system, entry) for entry in entries]
+        codes[system] = tuple(item for item in parsed if isinstance(item, str))
+        ranges[system] = tuple(item for item in parsed if isinstance(item, CodeRange))
+    reader.raw[reader.shown(path)] = data
+    return Policy(
+        id=data["id"],
+        source_path=reader.shown(path),
+        publisher=data["publisher"].strip(),
+        title=data["title"].strip(),
+        identifier=(data.get("identifier") or "").strip() or None,
+        url=data["url"],
+        date=data["date"],
+        date_type=data["date_type"],
+        summary=data["summary"].strip(),
+        codes=codes,
+        ranges=ranges,
+    )
+
+
+def _read_families(reader: _Reader, path: Path) -> list[Family]:
+    system = path.stem
+    if system not in SYSTEMS:
+        reader.problems.append(Problem(reader.shown(path), 0, "", f"file name must be a code system ({', '.join(SYSTEMS)})"))
+        return []
+    data = reader.read(path, FAMILY_FILE, system)
+    if data is None:
+        return []
+    reader.identity_problem(data, path, "system", system)
+    families = []
+    for item in data["families"]:
+        span = parse_code_or_range(system, item["range"])
+        families.append(Family(
+            system=system,
+            range=span if isinstance(span, CodeRange) else CodeRange(span, span),
+            title=item["title"].strip(),
+            summary=(item.get("summary") or "").strip() or None,
+            source_path=reader.shown(path),
+        ))
+    return families
+
+
+def _check_references(content: Content, reader: _Reader) -> None:
+    """Phase two: every code a record or policy names must exist; every record must sit in a family."""
+    published = {key for key, record in content.records.items() if not record.draft}
+
+    for (system, code), record in sorted(content.records.items()):
+        data = reader.raw[record.source_path]
+        for field_name, references in (
+            ("primary_codes", record.primary_codes),
+            ("similar", tuple(pick.code for pick in record.similar)),
+        ):
+            seen: set[str] = set()
+            for index, reference in enumerate(references):
+                if reference == code:
+                    problem = f"{reference!r} is this record's own code"
+                elif reference in seen:
+                    problem = f"{reference!r} is listed twice"
+                elif (system, reference) not in published:
+                    problem = f"unknown code {reference!r}"
+                else:
+                    problem = None
+                seen.add(reference)
+                if problem:
+                    line = data[field_name].lines[index]
+                    reader.problems.append(Problem(record.source_path, line, f"{field_name}[{index}]", problem))
+        if not record.draft and not any(code in family.range for family in content.families.get(system, [])):
+            reader.problems.append(Problem(record.source_path, data.lines["code"], "code",
+                                           f"{code!r} is in no family of content/{FAMILIES_DIR}/{system}.yaml"))
+
+    for policy in content.policies:
+        codes = reader.raw[policy.source_path]["codes"]
+        for system, entries in codes.items():
+            for index, entry in enumerate(entries):
+                code = parse_code_or_range(system, entry)
+                if isinstance(code, str) and (system, code) not in published:
+                    reader.problems.append(Problem(policy.source_path, entries.lines[index],
+                                                   f"codes.{system}[{index}]", f"unknown code {code!r}"))
+
+
+def load_content(content_dir: Path, shown_root: Path | None = None) -> Content:
+    """Read and validate everything under ``content_dir``.
+
+    ``shown_root`` is the directory paths in messages are relative to (default:
+    the parent of ``content_dir``). Raises :class:`InvalidContent` listing every
+    problem, or returns the validated :class:`Content`.
+    """
+    if not content_dir.is_dir():
+        raise InvalidContent([Problem(content_dir.as_posix(), 0, "", "content folder not found")])
+    reader = _Reader(content_dir, shown_root or content_dir.parent)
+    records: dict[tuple[str, str], CodeRecord] = {}
+    policies: list[Policy] = []
+    families: dict[str, list[Family]] = {}
+    folders = (*SYSTEMS, POLICIES_DIR, FAMILIES_DIR)
+    for entry in sorted(content_dir.iterdir()):
+        if entry.is_file() and entry.name in DOCUMENTATION_FILES:
+            continue
+        if not entry.is_dir() or entry.name not in folders:
+            kind = "folder" if entry.is_dir() else "file"
+            reader.problems.append(Problem(reader.shown(entry), 0, "",
+                                           f"unexpected {kind} in content/ (expected folders: {', '.join(folders)})"))
+            continue
+        for path in sorted(entry.iterdir(), key=lambda p: sort_key(p.name)):
+            if path.suffix != ".yaml":
+                reader.problems.append(Problem(reader.shown(path), 0, "", "unexpected file: records are .yaml files"))
+            elif entry.name == POLICIES_DIR:
+                if policy := _read_policy(reader, path):
+                    policies.append(policy)
+            elif entry.name == FAMILIES_DIR:
+                if family_list := _read_families(reader, path):
+                    families[path.stem] = family_list
+            elif record := _read_code_record(reader, path, entry.name):
+                key = (record.system, record.code)
+                if key in records:
+                    line = reader.raw[record.source_path].lines["code"]
+                    reader.problems.append(Problem(record.source_path, line, "code",
+                                                   f"duplicate code {record.code!r}, also in {records[key].source_path}"))
+                else:
+                    records[key] = record
+    content = Content(records=records, policies=policies, families=families)
+    if not reader.problems:
+        _check_references(content, reader)
+    if reader.problems:
+        raise InvalidContent(reader.problems)
+    return content
