@@ -100,8 +100,15 @@ class CodeListLine:
     note: str
 
 
+#: Search engines show about this many characters of a meta description.
+META_DESCRIPTION_LIMIT = 160
+
+
 def front_matter(title: str, description: str) -> str:
     """The YAML front matter block MkDocs reads the page title and meta description from."""
+    description = " ".join(description.split())
+    if len(description) > META_DESCRIPTION_LIMIT:
+        description = description[: META_DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
     return "---\n" + yaml.safe_dump({"title": title, "description": description}, allow_unicode=True, width=10_000) + "---"
 
 

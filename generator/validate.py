@@ -33,6 +33,10 @@ class _Reader:
         self.problems: list[Problem] = []
         #: The parsed file of each valid record, by shown path, for line numbers in phase two.
         self.raw: dict[str, LinedDict] = {}
+        #: (system, file stem) of code records that failed phase one; phase two does not call them unknown.
+        self.unreadable: set[tuple[str, str]] = set()
+        #: Systems whose family file failed phase one; their records are not checked against families.
+        self.unreadable_families: set[str] = set()
 
     def shown(self, path: Path) -> str:
         """The path as printed in messages: relative to the project when possible."""
@@ -74,6 +78,7 @@ def _read_code_record(reader: _Reader, path: Path, system: str) -> CodeRecord | 
     """Read one code record; ``None`` only when its fields are invalid (identity problems are recorded but kept)."""
     data = reader.read(path, CODE_RECORD, system)
     if data is None:
+        reader.unreadable.add((system, path.stem))
         return None
     shown = reader.shown(path)
     reader.identity_problem(data, path, "system", system)
@@ -143,6 +148,7 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
         return []
     data = reader.read(path, FAMILY_FILE, system)
     if data is None:
+        reader.unreadable_families.add(system)
         return []
     reader.identity_problem(data, path, "system", system)
     families = []
@@ -159,8 +165,12 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
 
 
 def _check_references(content: Content, reader: _Reader) -> None:
-    """Phase two: every code a record or policy names must exist; every record must sit in a family."""
-    published = {key for key, record in content.records.items() if not record.draft}
+    """Phase two: every code a record or policy names must exist; every record must sit in a family.
+
+    Records that failed phase one count as existing, so one broken file does not
+    make every reference to it an error too.
+    """
+    published = {key for key, record in content.records.items() if not record.draft} | reader.unreadable
 
     for (system, code), record in sorted(content.records.items()):
         data = reader.raw[record.source_path]
@@ -182,6 +192,8 @@ def _check_references(content: Content, reader: _Reader) -> None:
                 if problem:
                     line = data[field_name].lines[index]
                     reader.problems.append(Problem(record.source_path, line, f"{field_name}[{index}]", problem))
+        if system in reader.unreadable_families:
+            continue
         if not record.draft and not any(code in family.range for family in content.families.get(system, [])):
             reader.problems.append(Problem(record.source_path, data.lines["code"], "code",
                                            f"{code!r} is in no family of content/{FAMILIES_DIR}/{system}.yaml"))
@@ -236,8 +248,7 @@ def load_content(content_dir: Path, shown_root: Path | None = None) -> Content:
                 else:
                     records[key] = record
     content = Content(records=records, policies=policies, families=families)
-    if not reader.problems:
-        _check_references(content, reader)
+    _check_references(content, reader)
     if reader.problems:
         raise InvalidContent(reader.problems)
     return content

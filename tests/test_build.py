@@ -1,0 +1,154 @@
+"""Strict MkDocs build of the fixture content set, checked through its HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import FIXTURE_CONTENT, run_build
+
+
+class _Page(HTMLParser):
+    """Collects the links and the h1/h2 headings of the article of a built page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.headings: list[str] = []
+        self._heading: list[str] | None = None
+        self._in_article = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"] or "")
+        if tag == "article":
+            self._in_article = True
+        if tag in ("h1", "h2") and self._in_article:
+            self._heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2") and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+        if tag == "article":
+            self._in_article = False
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_pages_exist(site: Path) -> None:
+    built = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    assert built == [
+        "404.html", "about.html",
+        "cpt/96360-96379.html", "cpt/96365.html", "cpt/96367.html", "cpt/96401-96549.html",
+        "cpt/96413.html", "cpt/96415.html", "cpt/96417.html", "cpt/index.html", "index.html",
+    ]
+
+
+def test_code_page_sections_in_order(site: Path) -> None:
+    assert parse(site / "cpt/96417.html").headings == [
+        "96417: Each extra chemotherapy drug given one after another by IV drip, up to 1 hour",
+        "Summary", "Purpose", "Indications", "Preparation", "Procedure description", "Duration", "Setting",
+        "Personnel", "Risks and complications", "Benefits", "Recovery", "Alternatives", "Patient experience",
+        "Coding tips", "Medical policies and guidelines", "Similar codes",
+    ]
+    assert parse(site / "cpt/96365.html").headings[1:] == [
+        "Summary", "Risks and complications", "Medical policies and guidelines", "Similar codes"]
+
+
+def test_add_on_relation_both_ways(site: Path) -> None:
+    add_on = (site / "cpt/96417.html").read_text(encoding="utf-8")
+    assert re.search(r'Add-on code</p>\s*<p>Reported in addition to a primary code\. Use it with:</p>\s*<ul>\s*'
+                     r'<li><a href="96413.html">96413</a>', add_on)
+    primary = (site / "cpt/96413.html").read_text(encoding="utf-8")
+    assert re.search(r'Add-on codes for this code</p>.*?<a href="96415.html">96415</a>.*?<a href="96417.html">96417</a>',
+                     primary, re.S)
+
+
+def test_policies_resolved_from_ranges(site: Path) -> None:
+    manual = "https://www.cms.gov/Regulations-and-Guidance/Guidance/Manuals/Downloads/clm104c12.pdf"
+    article = "https://www.cms.gov/medicare-coverage-database/view/article.aspx?articleid=58532"
+    expected = {"96417": [manual, article], "96365": [manual, article], "96367": [manual]}
+    for code, urls in expected.items():
+        links = [link for link in parse(site / f"cpt/{code}.html").links if link.startswith("https://www.cms.gov")]
+        assert links == urls, code
+
+
+def test_similar_codes_link_to_existing_pages(site: Path) -> None:
+    html = (site / "cpt/96417.html").read_text(encoding="utf-8")
+    table = html[html.index('id="similar-codes"'):]
+    targets = re.findall(r'<td><a href="([^"]+)">', table)
+    assert targets == ["96415.html", "96367.html", "96413.html"]
+    assert all((site / "cpt" / target).is_file() for target in targets)
+
+
+def test_no_broken_internal_links(site: Path) -> None:
+    checked = 0
+    # 404.html is served at any depth, so MkDocs gives it root-absolute links; every other page is relative.
+    for page in set(site.rglob("*.html")) - {site / "404.html"}:
+        for link in parse(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.exists(), f"{page.relative_to(site)} links to missing {link}"
+            checked += 1
+    assert checked > 100
+
+
+def test_code_pages_stay_out_of_nav(site: Path) -> None:
+    home = parse(site / "index.html")
+    assert "cpt/96360-96379.html" in home.links and "cpt/index.html" in home.links
+    assert not [link for link in home.links if re.search(r"cpt/\d{5}\.html", link)]
+
+
+def test_page_title_and_description(site: Path) -> None:
+    html = (site / "cpt/96417.html").read_text(encoding="utf-8")
+    assert "<title>96417 – Each extra chemotherapy drug given one after another by IV drip, up to 1 hour | CPT" in html
+    assert '<meta name="description" content="CPT 96417: Each extra chemotherapy drug' in html
+
+
+def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    assert run_build(content, tmp_path).returncode == 0
+    before = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()}
+    record = content / "cpt/96417.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace('code: "96367"', 'code: "96499"'), encoding="utf-8")
+    result = run_build(content, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-2:] == [
+        f"content/cpt/96417.yaml:47: similar[1]: unknown code '96499'",
+        "1 problem found in content; nothing was built",
+    ]
+    after = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()}
+    assert after == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "content", "site"]
+
+
+def test_failed_mkdocs_build_leaves_site_untouched(tmp_path: Path) -> None:
+    from generator.errors import Abort
+    from generator.site import build_site
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    broken = tmp_path / "mkdocs.yml"
+    broken.write_text(f"site_name: x\ndocs_dir: {tmp_path / 'missing'}\n", encoding="utf-8")
+    with pytest.raises(Abort, match="MkDocs build failed; .* was left as it was"):
+        build_site(broken, site)
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith("site")] == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"

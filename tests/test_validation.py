@@ -1,0 +1,174 @@
+"""Each kind of bad input gives one exact, located message; all of them are reported in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import problems_of
+
+from generator.cli import main
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_fixture_content_is_valid(content_dir: Path) -> None:
+    assert problems_of(content_dir) == []
+
+
+def test_unknown_key(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary:", "sumary:")
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:4: sumary: unknown key (allowed: code, system, draft, name, common_names, synonyms, "
+        "add_on, primary_codes, summary, purpose, indications, preparation, procedure_steps, duration, setting, "
+        "personnel, risks, benefits, recovery, alternatives, patient_experience, coding_tips, similar)"
+    ]
+
+
+def test_wrong_types(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "risks:\n  - Bruising at the IV site.", "risks: Bruising at the IV site.")
+    edit(content_dir / "cpt/96415.yaml", "add_on: true", "add_on: yes please")
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:5: risks: expected a list of text, got str 'Bruising at the IV site.'",
+        "content/cpt/96415.yaml:4: add_on: expected true or false, got str 'yes please'",
+    ]
+
+
+def test_list_item_of_wrong_type(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96417.yaml", "  - Blood tests before treatment.", "  - 42")
+    assert problems_of(content_dir) == ["content/cpt/96417.yaml:20: preparation[0]: expected text, got int 42"]
+
+
+def test_missing_required_field(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "name: First hour of an IV drip of a non-chemotherapy drug\n", "")
+    assert problems_of(content_dir) == ["content/cpt/96365.yaml:1: name: missing required field"]
+
+
+def test_file_name_differs_from_code_and_duplicate(content_dir: Path) -> None:
+    (content_dir / "cpt/96366.yaml").write_text((content_dir / "cpt/96365.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert problems_of(content_dir) == [
+        "content/cpt/96366.yaml:1: code: '96365' does not match the file name '96366.yaml'",
+        "content/cpt/96366.yaml:1: code: duplicate code '96365', also in content/cpt/96365.yaml",
+    ]
+
+
+def test_unknown_similar_code(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96417.yaml", 'code: "96367"', 'code: "96499"')
+    assert problems_of(content_dir) == ["content/cpt/96417.yaml:47: similar[1]: unknown code '96499'"]
+
+
+def test_malformed_code_in_similar(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96417.yaml", 'code: "96367"', 'code: "9636"')
+    assert problems_of(content_dir) == ["content/cpt/96417.yaml:47: similar[1].code: '9636' is not a CPT code (e.g. '96417')"]
+
+
+def test_unknown_primary_code_and_own_code(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96367.yaml", 'primary_codes: ["96365", "96413"]', 'primary_codes: ["96374", "96367"]')
+    assert problems_of(content_dir) == [
+        "content/cpt/96367.yaml:5: primary_codes[0]: unknown code '96374'",
+        "content/cpt/96367.yaml:5: primary_codes[1]: '96367' is this record's own code",
+    ]
+
+
+def test_add_on_needs_primary_codes(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96415.yaml", 'primary_codes: ["96413"]\n', "")
+    edit(content_dir / "cpt/96365.yaml", "summary:", 'primary_codes: ["96413"]\nsummary:')
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:4: primary_codes: only an add-on code (add_on: true) has primary codes",
+        "content/cpt/96415.yaml:4: primary_codes: an add-on code must list the primary codes it is reported with",
+    ]
+
+
+def test_policy_unknown_code_and_malformed_range(content_dir: Path) -> None:
+    edit(content_dir / "policies/mcd-a58532.yaml", '["96401-96549", "96365"]', '["96549-96401", "96366"]')
+    edit(content_dir / "policies/cms-manual-drug-admin.yaml", 'cpt: ["96360-96549"]', 'cpt: ["96360-96549"]\n  hcpcs: ["J9035-"]')
+    assert problems_of(content_dir) == [
+        "content/policies/cms-manual-drug-admin.yaml:10: codes.hcpcs[0]: malformed code '' in 'J9035-': "
+        "not a HCPCS Level II code (e.g. J9035)",
+        "content/policies/mcd-a58532.yaml:9: codes.cpt[0]: malformed range '96549-96401': 96549 comes after 96401",
+    ]
+
+
+def test_policy_unknown_single_code(content_dir: Path) -> None:
+    edit(content_dir / "policies/mcd-a58532.yaml", '"96365"]', '"96366"]')
+    assert problems_of(content_dir) == ["content/policies/mcd-a58532.yaml:9: codes.cpt[1]: unknown code '96366'"]
+
+
+def test_policy_without_url(content_dir: Path) -> None:
+    edit(content_dir / "policies/mcd-a58532.yaml",
+         "url: https://www.cms.gov/medicare-coverage-database/view/article.aspx?articleid=58532\n", "")
+    edit(content_dir / "policies/cms-manual-drug-admin.yaml", "date: 2024-01-01", "date: January 2024")
+    assert problems_of(content_dir) == [
+        "content/policies/cms-manual-drug-admin.yaml:6: date: expected a date written YYYY-MM-DD, got str 'January 2024'",
+        "content/policies/mcd-a58532.yaml:1: url: missing required field",
+    ]
+
+
+def test_invalid_yaml(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary: The first", "summary: [The first")
+    (problem,) = problems_of(content_dir)
+    assert problem.startswith("content/cpt/96365.yaml:5: invalid YAML: ")
+
+
+def test_duplicate_yaml_key(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "risks:", "summary: again\nrisks:")
+    assert problems_of(content_dir) == ["content/cpt/96365.yaml:5: invalid YAML: duplicate key 'summary'"]
+
+
+def test_code_outside_every_family(content_dir: Path) -> None:
+    (content_dir / "cpt/99213.yaml").write_text('code: "99213"\nsystem: cpt\nname: Office visit\n', encoding="utf-8")
+    assert problems_of(content_dir) == ["content/cpt/99213.yaml:1: code: '99213' is in no family of content/families/cpt.yaml"]
+
+
+def test_draft_is_not_a_known_code(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary:", "draft: true\nsummary:")
+    assert problems_of(content_dir) == [
+        "content/cpt/96367.yaml:5: primary_codes[0]: unknown code '96365'",
+        "content/cpt/96413.yaml:15: similar[0]: unknown code '96365'",
+        "content/policies/mcd-a58532.yaml:9: codes.cpt[1]: unknown code '96365'",
+    ]
+
+
+def test_broken_family_file_does_not_cascade(content_dir: Path) -> None:
+    edit(content_dir / "families/cpt.yaml", 'range: "96360-96379"', 'range: "96379-96360"')
+    assert problems_of(content_dir) == [
+        "content/families/cpt.yaml:3: families[0].range: malformed range '96379-96360': 96379 comes after 96360"
+    ]
+
+
+def test_broken_record_does_not_cascade(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "system: cpt", "system: 12")
+    assert problems_of(content_dir) == ["content/cpt/96365.yaml:2: system: 12 is not one of cpt, icd10cm, icd10pcs, hcpcs"]
+
+
+def test_stray_files(content_dir: Path) -> None:
+    (content_dir / "cpt/notes.txt").write_text("x", encoding="utf-8")
+    (content_dir / "drafts").mkdir()
+    assert problems_of(content_dir) == [
+        "content/cpt/notes.txt: unexpected file: records are .yaml files",
+        "content/drafts: unexpected folder in content/ (expected folders: cpt, icd10cm, icd10pcs, hcpcs, policies, families)",
+    ]
+
+
+def test_cli_reports_every_problem_then_a_count(content_dir: Path, capsys) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary:", "sumary:")
+    edit(content_dir / "cpt/96417.yaml", 'code: "96367"', 'code: "96499"')
+    status = main(["--content", str(content_dir), "--github-annotations", "check"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.err.splitlines()[-1] == "2 problems found in content; nothing was built"
+    assert "content/cpt/96417.yaml:47: similar[1]: unknown code '96499'" in captured.err.splitlines()
+    assert captured.out.splitlines() == [
+        "::error file=content/cpt/96365.yaml,line=4::sumary: unknown key (allowed: code, system, draft, name, "
+        "common_names, synonyms, add_on, primary_codes, summary, purpose, indications, preparation, procedure_steps, "
+        "duration, setting, personnel, risks, benefits, recovery, alternatives, patient_experience, coding_tips, similar)",
+        "::error file=content/cpt/96417.yaml,line=47::similar[1]: unknown code '96499'",
+    ]
+
+
+def test_missing_content_folder(tmp_path: Path, capsys) -> None:
+    assert main(["--content", str(tmp_path / "nowhere"), "check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0].endswith("nowhere: content folder not found")
