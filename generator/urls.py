@@ -1,0 +1,40 @@
+"""Where each page lives in the site, and links between pages.
+
+Paths are relative to the site root and identical in the staging docs folder and
+the built site. Links are always relative, so the site works from file:// and
+under any GitHub Pages prefix.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from .codes import CodeRange
+
+
+def code_page(system: str, code: str) -> str:
+    """The HTML page of one code, e.g. ``icd10cm/E11.65.html``."""
+    return f"{system}/{code}.html"
+
+
+def family_page(system: str, span: CodeRange) -> str:
+    return f"{system}/{span.slug}.md"
+
+
+def system_page(system: str) -> str:
+    return f"{system}/index.md"
+
+
+def built(path: str) -> str:
+    """The URL of a page once MkDocs built it (Markdown pages become .html)."""
+    return path[:-3] + ".html" if path.endswith(".md") else path
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """Link from one page to another. Links from Markdown pages may name the .md source (MkDocs rewrites them)."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def root_of(page: str) -> str:
+    """The relative prefix from ``page`` back to the site root: ``""``, ``"../"``, …"""
+    return "../" * page.count("/")
