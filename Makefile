@@ -32,3 +32,12 @@ schema-doc: $(STAMP)    ## regenerate content/SCHEMA.md from generator/schema.py
 
 clean:
 	rm -rf build site site.new
+
+.PHONY: new offline
+
+new: $(STAMP)           ## scaffold a record with every field, commented: make new SYSTEM=cpt CODE=96418
+	@test -n "$(SYSTEM)" -a -n "$(CODE)" || { echo "usage: make new SYSTEM=cpt CODE=96418" >&2; exit 2; }
+	$(PY) -m generator new "$(SYSTEM)" "$(CODE)"
+
+offline: site           ## build the site, then zip it into build/open-medical-codes-offline.zip (works from disk)
+	$(PY) -m generator.offline site build/open-medical-codes-offline.zip

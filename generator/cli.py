@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|docs|build|schema-doc``."""
+"""Command line: ``python -m generator check|docs|build|new|schema-doc``."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ import time
 from pathlib import Path
 
 from .errors import Abort, InvalidContent
+from .official import OFFICIAL_SYSTEMS, OfficialCodes, load_official
 from .pages import write_docs
 from .relations import Catalog
+from .scaffold import write_scaffold
 from .schema import reference_page
+from .settings import SiteSettings
 from .site import build_site, write_mkdocs_config
 from .validate import load_content
 
 PROJECT = Path(__file__).resolve().parent.parent
+ALL_SYSTEMS = ("cpt", *OFFICIAL_SYSTEMS)
+
+
+def _systems(text: str) -> tuple[str, ...]:
+    systems = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [system for system in systems if system not in ALL_SYSTEMS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown code system {', '.join(unknown)} (known: {', '.join(ALL_SYSTEMS)})")
+    return systems
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--build-dir", type=Path, default=PROJECT / "build", help="staging folder (default: build/)")
     parser.add_argument("--mkdocs-config", type=Path, default=PROJECT / "mkdocs.yml", help="base MkDocs configuration")
     parser.add_argument("--site-dir", type=Path, default=PROJECT / "site", help="output folder (default: site/)")
+    parser.add_argument("--systems", type=_systems, default=ALL_SYSTEMS,
+                        help=f"code systems to publish, comma-separated (default: {','.join(ALL_SYSTEMS)})")
+    parser.add_argument("--cms-data", type=Path, default=None,
+                        help="folder with the official CMS files (default: $OMC_CMS_DATA, ../shared/data/cms, build/data/cms)")
+    parser.add_argument("--icd10cm-xml", type=Path, default=None,
+                        help="ICD-10-CM tabular XML (default: the one in the simple-icd-10-cm package)")
+    parser.add_argument("--unverified-data", action="store_true",
+                        help="read the data files without checking checksums and counts (test fixtures only)")
+    parser.add_argument("--site-url", default=None, help="published site URL, for canonical links (default: $SITE_URL)")
+    parser.add_argument("--repo-url", default=None, help="GitHub repository URL, for edit links (default: $REPO_URL)")
+    parser.add_argument("--workers", type=int, default=None, help="processes rendering code pages (default: CPUs)")
     parser.add_argument("--github-annotations", action="store_true",
                         help="also print problems as GitHub Actions annotations")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,17 +55,40 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("build", help="validate, write the docs and build the site with MkDocs (strict)")
     schema_doc = commands.add_parser("schema-doc", help="write or check content/SCHEMA.md")
     schema_doc.add_argument("--check", action="store_true", help="fail if content/SCHEMA.md is out of date")
+    new = commands.add_parser("new", help="scaffold content/<system>/<code>.yaml with every field, commented")
+    new.add_argument("system", help="code system: cpt, icd10cm, icd10pcs or hcpcs")
+    new.add_argument("code", help="the code, e.g. 96418")
+    search = commands.add_parser("search", help="search the built site's index, ranked as in the browser")
+    search.add_argument("query", help='a code, prefix or range ("E11.65", "E11.6", "96401-96549") or words')
+    search.add_argument("--index", type=Path, default=None, help="index folder (default: <site-dir>/assets/search/index)")
+    search.add_argument("--system", action="append", default=None, help="only this code system (repeatable)")
+    search.add_argument("--billable-only", action="store_true", help="leave out headers")
+    search.add_argument("--include-terminated", action="store_true", help="also show terminated codes")
+    search.add_argument("--limit", type=int, default=10, help="results to show (default: 10)")
     return parser
 
 
-def _write_docs(args: argparse.Namespace) -> tuple[int, Path]:
-    content = load_content(args.content, shown_root=args.content.resolve().parent)
-    catalog = Catalog(content)
+def _official(args: argparse.Namespace) -> OfficialCodes:
+    return load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
+                         verify=not args.unverified_data)
+
+
+def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Path, str]:
+    started = time.perf_counter()
+    official = _official(args)
+    timings["read official data"] = time.perf_counter() - started
+    content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
+    timings["validate content"] = time.perf_counter() - started - sum(timings.values())
+    catalog = Catalog(content, official)
+    site = SiteSettings.from_options(args.site_url, args.repo_url)
     docs_dir = args.build_dir / "docs"
-    page_count, nav = write_docs(catalog, args.templates, docs_dir)
+    result = write_docs(catalog, site, args.templates, docs_dir, workers=args.workers)
+    timings.update(result.timings)
     config = args.build_dir / "mkdocs.yml"
-    write_mkdocs_config(args.mkdocs_config, docs_dir, nav, config)
-    return page_count, config
+    write_mkdocs_config(args.mkdocs_config, docs_dir, result.nav, config, site_url=site.site_url)
+    summary = (f"{result.code_pages:,} code pages ({result.code_page_bytes / 1e6:,.1f} MB) and "
+               f"{result.index_pages:,} index pages")
+    return config, summary
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,16 +103,28 @@ def run(args: argparse.Namespace) -> int:
             target.write_text(reference_page(), encoding="utf-8")
             print(f"wrote {target}")
         return 0
-    if args.command == "check":
-        content = load_content(args.content, shown_root=args.content.resolve().parent)
-        print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "
-              f"{sum(len(f) for f in content.families.values())} families")
+    if args.command == "new":
+        path = write_scaffold(args.content, args.system, args.code)
+        print(f"wrote {path.relative_to(args.content.resolve().parent).as_posix()}: "
+              "fill in the required fields, then run `make check`")
         return 0
-    page_count, config = _write_docs(args)
-    print(f"wrote {page_count} pages to {args.build_dir / 'docs'} ({time.perf_counter() - started:.1f} s)")
+    if args.command == "search":
+        from .search_query import run_command
+        return run_command(args)
+    if args.command == "check":
+        content = load_content(args.content, shown_root=args.content.resolve().parent, official=_official(args))
+        print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "
+              f"{sum(len(f) for f in content.families.values())} families ({time.perf_counter() - started:.1f} s)")
+        return 0
+    timings: dict[str, float] = {}
+    config, summary = _write_docs(args, timings)
+    print(f"wrote {summary} to {args.build_dir / 'docs'} ({time.perf_counter() - started:.1f} s)")
     if args.command == "build":
+        mkdocs_started = time.perf_counter()
         build_site(config, args.site_dir)
+        timings["mkdocs"] = time.perf_counter() - mkdocs_started
         print(f"built {args.site_dir} in {time.perf_counter() - started:.1f} s")
+    print("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Catalog and relations: which family a code sits in, which policies cover it, which codes are similar.
+"""Catalog and relations: every published code with its curated content, families, policies and similar codes.
 
 Everything a page shows about other codes is computed here, so templates only print.
 """
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .codes import sort_key
 from .model import CodeRecord, Content, Family, Policy
+from .official import OfficialCodes
 
 #: How many neighbours from the same family are suggested after the curated and add-on relations.
 FAMILY_NEIGHBOURS = 6
@@ -26,7 +27,7 @@ class Related:
 
 @dataclass(frozen=True)
 class CodeRelations:
-    """What one code's page shows about the rest of the catalog."""
+    """What one curated CPT code's page shows about the rest of the catalog."""
 
     family: Family
     primary_codes: tuple[Related, ...]
@@ -36,10 +37,11 @@ class CodeRelations:
 
 
 class Catalog:
-    """The published codes with their relations, built once from validated content."""
+    """The published codes: official releases plus curated records, built once from validated input."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, official: OfficialCodes | None = None) -> None:
         self.content = content
+        self.official = official or OfficialCodes()
         self.records: dict[tuple[str, str], CodeRecord] = {
             key: record
             for key, record in sorted(content.records.items(), key=lambda item: (item[0][0], sort_key(item[0][1])))
@@ -51,14 +53,20 @@ class Catalog:
         for (system, code), record in self.records.items():
             for primary in record.primary_codes:
                 self._add_ons_of.setdefault((system, primary), []).append(code)
-            # Validation guarantees at least one family holds every published code; the narrowest wins.
-            family = min((f for f in content.families[system] if code in f.range), key=_width)
-            self._family_of[(system, code)] = family
-            self._members.setdefault(family, []).append(record)
+            holding = [family for family in content.families.get(system, []) if code in family.range]
+            if holding:
+                family = min(holding, key=_width)  # the narrowest family wins
+                self._family_of[(system, code)] = family
+                self._members.setdefault(family, []).append(record)
+        self._policies: dict[str, list[Policy]] = {}
+        for policy in content.policies:
+            for system in set(policy.codes) | set(policy.ranges):
+                self._policies.setdefault(system, []).append(policy)
 
-    def systems(self) -> list[str]:
-        """Systems with at least one family, in the order of :data:`generator.codes.SYSTEMS`."""
-        return [system for system in self.content.families if self.content.families[system]]
+    def curated_systems(self) -> list[str]:
+        """Systems whose pages come from curated records grouped by families (CPT)."""
+        return [system for system, families in self.content.families.items()
+                if families and system not in self.official.systems()]
 
     def families(self, system: str) -> list[Family]:
         return sorted(self.content.families.get(system, []), key=lambda family: sort_key(family.range.first))
@@ -71,15 +79,27 @@ class Catalog:
         """Published records whose narrowest family is ``family``, in code order."""
         return self._members.get(family, [])
 
-    def name_of(self, system: str, code: str) -> str:
+    def curated(self, system: str, code: str) -> CodeRecord | None:
+        """The published curated record of a code, if contributors wrote one."""
+        return self.records.get((system, code))
+
+    def title_of(self, system: str, code: str) -> str:
+        """The official title of a code, else its curated plain-language name."""
+        official = self.official.title(system, code)
+        if official is not None:
+            return official
         return self.records[(system, code)].name
+
+    def policies_for(self, system: str, code: str) -> tuple[Policy, ...]:
+        return tuple(sorted((policy for policy in self._policies.get(system, ()) if policy.covers(system, code)),
+                            key=lambda policy: (policy.publisher, policy.title)))
 
     def relations(self, record: CodeRecord) -> CodeRelations:
         system, code = record.system, record.code
         family = self.family_of(system, code)
 
         def related(other: str, relation: str) -> Related:
-            return Related(system, other, self.name_of(system, other), relation)
+            return Related(system, other, self.title_of(system, other), relation)
 
         primary = tuple(related(other, "Primary code") for other in record.primary_codes)
         add_ons = tuple(related(other, "Add-on code") for other in self._add_ons_of.get((system, code), []))
@@ -92,13 +112,7 @@ class Catalog:
         neighbours.sort(key=lambda other: abs(int(sort_key(other.code), 36) - int(sort_key(code), 36)))
         for other in neighbours[:FAMILY_NEIGHBOURS]:
             similar[other.code] = related(other.code, f"Same family: {family.title}")
-        policies = tuple(
-            sorted(
-                (policy for policy in self.content.policies if policy.covers(system, code)),
-                key=lambda policy: (policy.publisher, policy.title),
-            )
-        )
-        return CodeRelations(family, primary, add_ons, policies, tuple(similar.values()))
+        return CodeRelations(family, primary, add_ons, self.policies_for(system, code), tuple(similar.values()))
 
 
 def _width(family: Family) -> int:

@@ -7,6 +7,7 @@ when MkDocs succeeded in strict mode, so a failed build leaves no half-built sit
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,14 +18,17 @@ import yaml
 from .errors import Abort
 
 
-def write_mkdocs_config(base_config: Path, docs_dir: Path, nav: list[object], target: Path) -> None:
-    """Write ``target``: the project's mkdocs.yml plus the generated nav and absolute paths."""
+def write_mkdocs_config(base_config: Path, docs_dir: Path, nav: list[object], target: Path,
+                        site_url: str | None = None) -> None:
+    """Write ``target``: the project's mkdocs.yml plus the generated nav, absolute paths and the site URL."""
     try:
         config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise Abort(f"{base_config}: cannot read MkDocs configuration: {error}") from error
     config["docs_dir"] = str(docs_dir.resolve())
     config["nav"] = nav
+    if site_url:
+        config["site_url"] = site_url
     theme = config.get("theme", {})
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str((base_config.parent / theme["custom_dir"]).resolve())
@@ -37,9 +41,10 @@ def build_site(mkdocs_config: Path, site_dir: Path) -> None:
     staging = site_dir.with_name(site_dir.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's notice about MkDocs 2 on every build
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(mkdocs_config), "--site-dir", str(staging.resolve())]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         output = (result.stdout + result.stderr).strip()

@@ -15,6 +15,7 @@ from typing import Any
 from .codes import SYSTEMS, CodeRange, parse_code_or_range, sort_key
 from .errors import InvalidContent, Problem
 from .model import CodeRecord, Content, Family, Policy, SimilarPick
+from .official import OFFICIAL_SYSTEMS, OfficialCodes
 from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, CheckContext, Schema, Where
 from .yaml_source import LinedDict, load_yaml
 
@@ -164,13 +165,17 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
     return families
 
 
-def _check_references(content: Content, reader: _Reader) -> None:
-    """Phase two: every code a record or policy names must exist; every record must sit in a family.
+def _check_references(content: Content, reader: _Reader, official: OfficialCodes) -> None:
+    """Phase two: every code a record or policy names must exist; every CPT record must sit in a family.
 
-    Records that failed phase one count as existing, so one broken file does not
-    make every reference to it an error too.
+    A code exists when it is official or has a published record. Records that
+    failed phase one count as existing, so one broken file does not make every
+    reference to it an error too.
     """
-    published = {key for key, record in content.records.items() if not record.draft} | reader.unreadable
+    records = {key for key, record in content.records.items() if not record.draft} | reader.unreadable
+
+    def exists(system: str, code: str) -> bool:
+        return (system, code) in records or official.exists(system, code)
 
     for (system, code), record in sorted(content.records.items()):
         data = reader.raw[record.source_path]
@@ -184,7 +189,7 @@ def _check_references(content: Content, reader: _Reader) -> None:
                     problem = f"{reference!r} is this record's own code"
                 elif reference in seen:
                     problem = f"{reference!r} is listed twice"
-                elif (system, reference) not in published:
+                elif not exists(system, reference):
                     problem = f"unknown code {reference!r}"
                 else:
                     problem = None
@@ -192,8 +197,8 @@ def _check_references(content: Content, reader: _Reader) -> None:
                 if problem:
                     line = data[field_name].lines[index]
                     reader.problems.append(Problem(record.source_path, line, f"{field_name}[{index}]", problem))
-        if system in reader.unreadable_families:
-            continue
+        if system in reader.unreadable_families or system in OFFICIAL_SYSTEMS:
+            continue  # official codes sit in their release's own hierarchy
         if not record.draft and not any(code in family.range for family in content.families.get(system, [])):
             reader.problems.append(Problem(record.source_path, data.lines["code"], "code",
                                            f"{code!r} is in no family of content/{FAMILIES_DIR}/{system}.yaml"))
@@ -203,17 +208,18 @@ def _check_references(content: Content, reader: _Reader) -> None:
         for system, entries in codes.items():
             for index, entry in enumerate(entries):
                 code = parse_code_or_range(system, entry)
-                if isinstance(code, str) and (system, code) not in published:
+                if isinstance(code, str) and not exists(system, code):
                     reader.problems.append(Problem(policy.source_path, entries.lines[index],
                                                    f"codes.{system}[{index}]", f"unknown code {code!r}"))
 
 
-def load_content(content_dir: Path, shown_root: Path | None = None) -> Content:
+def load_content(content_dir: Path, shown_root: Path | None = None, official: OfficialCodes | None = None) -> Content:
     """Read and validate everything under ``content_dir``.
 
     ``shown_root`` is the directory paths in messages are relative to (default:
-    the parent of ``content_dir``). Raises :class:`InvalidContent` listing every
-    problem, or returns the validated :class:`Content`.
+    the parent of ``content_dir``). Codes of ``official`` count as existing.
+    Raises :class:`InvalidContent` listing every problem, or returns the
+    validated :class:`Content`.
     """
     if not content_dir.is_dir():
         raise InvalidContent([Problem(content_dir.as_posix(), 0, "", "content folder not found")])
@@ -248,7 +254,7 @@ def load_content(content_dir: Path, shown_root: Path | None = None) -> Content:
                 else:
                     records[key] = record
     content = Content(records=records, policies=policies, families=families)
-    _check_references(content, reader)
+    _check_references(content, reader, official or OfficialCodes())
     if reader.problems:
         raise InvalidContent(reader.problems)
     return content

@@ -38,7 +38,7 @@ def run_build(content: Path, root: Path) -> subprocess.CompletedProcess[str]:
     """Run the real build command on ``content``, writing ``root/build`` and ``root/site``."""
     return subprocess.run(
         [sys.executable, "-m", "generator", "--content", str(content), "--build-dir", str(root / "build"),
-         "--site-dir", str(root / "site"), "build"],
+         "--site-dir", str(root / "site"), "--systems", "cpt", "build"],
         capture_output=True, text=True, cwd=PROJECT,
     )
 

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_CONTENT, PROJECT, TESTS
 
-from generator.code_pages import CptPages, render_code_page, template_environment
-from generator.pages import PageWriter
+from generator.pages.common import PageSettings
+from generator.pages.cpt import CptPages
+from generator.pages.render import CODE_TEMPLATE, INDEX_TEMPLATE, environment, render_code_page, render_index_page
 from generator.relations import Catalog
+from generator.settings import SiteSettings
 from generator.validate import load_content
 
 STYLESHEETS = ("assets/stylesheets/main.css", "assets/extra.css")
+SITE = SiteSettings(site_url="https://example.org/codes/", repo_url="https://github.com/example/codes")
 
 GOLDEN = TESTS / "golden"
 
@@ -24,10 +27,14 @@ GOLDEN = TESTS / "golden"
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
     catalog = Catalog(load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent))
-    rendered = dict(PageWriter(catalog, PROJECT / "site_templates").pages())
-    template = template_environment(PROJECT / "site_templates").get_template("code_page.html.j2")
-    for page in CptPages(catalog, STYLESHEETS).pages():
-        rendered[page.path] = render_code_page(template, page)
+    builder = CptPages(PageSettings(catalog, SITE, STYLESHEETS))
+    templates = PROJECT / "site_templates"
+    index_template = environment(templates, html=False).get_template(INDEX_TEMPLATE)
+    code_template = environment(templates, html=True).get_template(CODE_TEMPLATE)
+    rendered = {page.path: render_index_page(index_template, page) for page in builder.index_pages()}
+    for code in builder.code_keys():
+        page = builder.code_page(code)
+        rendered[page.path] = render_code_page(code_template, page)
     return rendered
 
 

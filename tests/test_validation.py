@@ -156,7 +156,7 @@ def test_stray_files(content_dir: Path) -> None:
 def test_cli_reports_every_problem_then_a_count(content_dir: Path, capsys) -> None:
     edit(content_dir / "cpt/96365.yaml", "summary:", "sumary:")
     edit(content_dir / "cpt/96417.yaml", 'code: "96367"', 'code: "96499"')
-    status = main(["--content", str(content_dir), "--github-annotations", "check"])
+    status = main(["--content", str(content_dir), "--systems", "cpt", "--github-annotations", "check"])
     captured = capsys.readouterr()
     assert status == 1
     assert captured.err.splitlines()[-1] == "2 problems found in content; nothing was built"
@@ -170,5 +170,5 @@ def test_cli_reports_every_problem_then_a_count(content_dir: Path, capsys) -> No
 
 
 def test_missing_content_folder(tmp_path: Path, capsys) -> None:
-    assert main(["--content", str(tmp_path / "nowhere"), "check"]) == 1
+    assert main(["--content", str(tmp_path / "nowhere"), "--systems", "cpt", "check"]) == 1
     assert capsys.readouterr().err.splitlines()[0].endswith("nowhere: content folder not found")

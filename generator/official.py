@@ -1,0 +1,129 @@
+"""Sources stage: the official code sets, read from their release files and checked.
+
+Each reader lives in :mod:`generator.sources`; this module decides where their
+files are, verifies them, reads the systems asked for, and checks the counts of
+a verified release against the figures CMS and the CDC publish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Abort
+from .sources import cms_files
+
+OFFICIAL_SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")
+
+
+@dataclass
+class OfficialCodes:
+    """The official releases that were read (a system not read is ``None``)."""
+
+    icd10cm: Any = None
+    icd10pcs: Any = None
+    hcpcs: Any = None
+    #: Whether the files were checked against the official checksums (fixture builds are not).
+    verified: bool = False
+    _titles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def systems(self) -> list[str]:
+        return [system for system in OFFICIAL_SYSTEMS if getattr(self, system) is not None]
+
+    def titles(self, system: str) -> dict[str, str]:
+        """Official title of every code of ``system`` (codes and headers that get a page)."""
+        if system not in self._titles:
+            self._titles[system] = _titles_of(system, getattr(self, system))
+        return self._titles[system]
+
+    def exists(self, system: str, code: str) -> bool:
+        return getattr(self, system, None) is not None and code in self.titles(system)
+
+    def title(self, system: str, code: str) -> str | None:
+        return self.titles(system).get(code) if getattr(self, system, None) is not None else None
+
+
+def _titles_of(system: str, release: Any) -> dict[str, str]:
+    if release is None:
+        return {}
+    if system == "hcpcs":
+        titles = {code: entry.long_description for code, entry in release.codes.items()}
+        titles.update({code: entry.long_description for code, entry in release.modifiers.items()})
+        return titles
+    if system == "icd10pcs":
+        return {code: entry.long_title for code, entry in release.codes.items()}
+    return {key: node.title for key, node in release.nodes.items() if node.kind not in ("chapter", "block")}
+
+
+def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10cm_xml: Path | None = None,
+                  verify: bool = True) -> OfficialCodes:
+    """Read the official releases of ``systems``.
+
+    With ``verify`` (the default), the CMS files must match their published
+    checksums and each release's counts must match the published figures;
+    without it (fixture builds), files are read as they are.
+    """
+    official = OfficialCodes(verified=verify)
+    wanted = [system for system in systems if system in OFFICIAL_SYSTEMS]
+    if {"icd10pcs", "hcpcs"} & set(wanted):
+        data_dir = cms_files.locate_data_dir(cms_data)
+        if verify:
+            files = cms_files.verified_files(data_dir)
+        else:
+            files = {name: data_dir / name for name in cms_files.OFFICIAL_FILES}
+        if "hcpcs" in wanted:
+            from .sources.hcpcs import read_hcpcs
+
+            official.hcpcs = read_hcpcs(files["january-2026-alpha-numeric-hcpcs-file.zip"])
+        if "icd10pcs" in wanted:
+            from .sources.icd10pcs import read_icd10pcs
+
+            official.icd10pcs = read_icd10pcs(
+                files["icd10pcs_tables_2026.xml"], files["icd10pcs_definitions_2026.xml"],
+                files["2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"],
+            )
+    if "icd10cm" in wanted:
+        from .sources.icd10cm import read_icd10cm
+
+        official.icd10cm = read_icd10cm(icd10cm_xml)
+    if verify:
+        check_counts(official)
+    return official
+
+
+#: Published figures of the releases the checksums in cms_files name.
+EXPECTED_COUNTS = {
+    "hcpcs codes": 8_623,
+    "hcpcs active codes": 7_323,
+    "hcpcs modifiers": 383,
+    "icd10pcs valid codes": 79_193,
+    "icd10cm items": 98_466,
+    "icd10cm billable codes": 74_719,
+}
+
+
+def measured_counts(official: OfficialCodes) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    if official.hcpcs is not None:
+        counts["hcpcs codes"] = len(official.hcpcs.codes)
+        counts["hcpcs active codes"] = len(official.hcpcs.active_codes())
+        counts["hcpcs modifiers"] = len(official.hcpcs.modifiers)
+    if official.icd10pcs is not None:
+        counts["icd10pcs valid codes"] = len(official.icd10pcs.codes)
+    if official.icd10cm is not None:
+        nodes = official.icd10cm.nodes.values()
+        counts["icd10cm items"] = sum(1 for node in nodes if not getattr(node, "seventh_character", None))
+        counts["icd10cm billable codes"] = sum(1 for node in nodes if node.billable)
+    return counts
+
+
+def check_counts(official: OfficialCodes) -> None:
+    """Stop the build when a verified release does not have the published number of codes."""
+    wrong = [
+        f"{name}: {count:,} read, {EXPECTED_COUNTS[name]:,} expected"
+        for name, count in measured_counts(official).items()
+        if count != EXPECTED_COUNTS[name]
+    ]
+    if wrong:
+        raise Abort("the official releases do not have the published counts:\n  " + "\n  ".join(wrong))

@@ -1,0 +1,82 @@
+"""Parts every system's code pages share: curated content merged onto a code, policies, edit links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import urls
+from ..codes import SYSTEMS
+from ..model import CodeRecord, Policy
+from ..relations import Catalog
+from ..schema import CODE_RECORD, ListOf
+from ..settings import SiteSettings
+from .model import CodeLine, Link, PolicyLine, Section, anchor
+
+#: Fields whose list items are rendered as numbered steps rather than bullets.
+NUMBERED_SECTIONS = {"procedure_steps"}
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """What every page builder needs besides its own data."""
+
+    catalog: Catalog
+    site: SiteSettings
+    #: Site-relative paths of the stylesheets a code page links.
+    stylesheets: tuple[str, ...]
+
+    def stylesheets_for(self, path: str) -> tuple[str, ...]:
+        return tuple(urls.relative(path, sheet) for sheet in self.stylesheets)
+
+    def edit_link(self, system: str, code: str) -> Link | None:
+        """"Edit this page" for a code with a record; "Add plain-language content" for one without."""
+        record = self.catalog.curated(system, code)
+        if record is not None:
+            href = self.site.edit_url(record.source_path)
+            return Link("Edit this page", href) if href else None
+        starter = f'code: "{code}"\nsystem: {system}\nname: \nsummary: \n'
+        href = self.site.new_file_url(f"content/{system}", f"{code}.yaml", starter)
+        return Link("Add plain-language content", href) if href else None
+
+
+def plain_sections(record: CodeRecord | None) -> tuple[Section, ...]:
+    """The record's plain-language sections in schema order, only those with content."""
+    if record is None:
+        return ()
+    sections = []
+    for declared in CODE_RECORD.fields:
+        value = record.sections.get(declared.name)
+        if not declared.section or not value:
+            continue
+        if isinstance(declared.type, ListOf):
+            kind = "steps" if declared.name in NUMBERED_SECTIONS else "list"
+            sections.append(Section(declared.section, anchor(declared.section), kind, items=tuple(value)))
+        else:
+            sections.append(Section(declared.section, anchor(declared.section), "text", text=str(value)))
+    return tuple(sections)
+
+
+def policy_line(policy: Policy) -> PolicyLine:
+    parts = [policy.publisher] + ([policy.identifier] if policy.identifier else [])
+    parts.append(f"{policy.date_type.capitalize()} {policy.date.isoformat()}")
+    return PolicyLine(policy.title, policy.url, ", ".join(parts), policy.summary)
+
+
+def code_link(from_page: str, system: str, code: str) -> Link:
+    return Link(code, urls.relative(from_page, urls.code_page(system, code)))
+
+
+def curated_similar(settings: PageSettings, from_page: str, record: CodeRecord | None) -> tuple[CodeLine, ...]:
+    """The contributor's picks of similar codes, with their titles."""
+    if record is None:
+        return ()
+    return tuple(
+        CodeLine(code_link(from_page, record.system, pick.code),
+                 settings.catalog.title_of(record.system, pick.code), pick.reason or "Related code")
+        for pick in record.similar
+    )
+
+
+def page_title(code: str, title: str, system: str) -> str:
+    """``E11.65 – Type 2 diabetes mellitus with hyperglycemia | ICD-10-CM``."""
+    return f"{code} – {title} | {SYSTEMS[system].name}"

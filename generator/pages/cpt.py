@@ -1,0 +1,127 @@
+"""CPT pages: curated records only (official CPT descriptors are the AMA's and are never shipped)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import urls
+from ..codes import SYSTEMS
+from ..model import Family
+from ..relations import Related
+from .common import PageSettings, page_title, plain_sections, policy_line
+from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link, meta_description
+
+CPT_NOTICE = (
+    "CPT® is a registered trademark of the American Medical Association (AMA). "
+    "Official CPT descriptors are not reproduced on this site; the plain-language text "
+    "is written by contributors."
+)
+
+
+class CptPages:
+    """Code pages of the curated CPT records, and the CPT system and family index pages."""
+
+    system = "cpt"
+
+    def __init__(self, settings: PageSettings) -> None:
+        self.settings = settings
+        self.catalog = settings.catalog
+        self._keys = [code for (system, code) in self.catalog.records if system == self.system]
+
+    def code_keys(self) -> Sequence[str]:
+        return self._keys
+
+    def _line(self, page: str, related: Related) -> CodeLine:
+        return CodeLine(Link(related.code, urls.relative(page, urls.code_page(related.system, related.code))),
+                        related.name, related.relation)
+
+    def code_page(self, code: str) -> CodePage:
+        record = self.catalog.records[(self.system, code)]
+        system = SYSTEMS[self.system]
+        path = urls.code_page(self.system, code)
+        relations = self.catalog.relations(record)
+        family = relations.family
+        notices = []
+        if relations.primary_codes:
+            notices.append(Notice("Add-on code", "Reported in addition to a primary code. Use it with:",
+                                  tuple(self._line(path, link) for link in relations.primary_codes)))
+        if relations.add_on_codes:
+            notices.append(Notice("Add-on codes for this code", "These codes are reported in addition to this one:",
+                                  tuple(self._line(path, link) for link in relations.add_on_codes)))
+        notices.append(Notice("Official descriptor", "The official CPT descriptor is copyrighted by the American "
+                              "Medical Association and is not reproduced here; the text on this page is written "
+                              "by contributors in plain language."))
+        summary = record.sections.get("summary")
+        return CodePage(
+            path=path,
+            root=urls.root_of(path),
+            title=page_title(code, record.name, self.system),
+            description=meta_description(f"{system.name} {code}: {record.name}."
+                                         + (f" {summary}" if isinstance(summary, str) else "")),
+            canonical=self.settings.site.canonical(path),
+            stylesheets=self.settings.stylesheets_for(path),
+            system=system,
+            code=code,
+            heading=record.name,
+            breadcrumbs=(
+                Link(system.name, urls.built(urls.relative(path, urls.system_page(self.system)))),
+                Link(f"{family.range.label} {family.title}",
+                     urls.built(urls.relative(path, urls.family_page(self.system, family.range)))),
+            ),
+            badges=(Badge("Add-on code", "info"),) if record.add_on else (),
+            common_names=", ".join(record.common_names),
+            notices=tuple(notices),
+            sections=plain_sections(record),
+            policies=tuple(policy_line(policy) for policy in relations.policies),
+            similar=tuple(self._line(path, link) for link in relations.similar),
+            release="Plain-language content written by contributors",
+            edit=self.settings.edit_link(self.system, code),
+        )
+
+    def family_page(self, family: Family) -> IndexPage:
+        system = SYSTEMS[self.system]
+        page = urls.family_page(self.system, family.range)
+        heading = f"{family.range.label} {family.title}"
+        rows = tuple(
+            (markdown_link(record.code, urls.relative(page, urls.code_page(self.system, record.code))),
+             escape_markdown(record.name), "add-on" if record.add_on else "")
+            for record in self.catalog.codes_in(family)
+        )
+        edit = self.settings.site.edit_url(family.source_path)
+        return IndexPage(
+            path=page,
+            title=f"{heading} | {system.name}",
+            description=f"{system.name} codes {family.range.label}: {family.title}.",
+            heading=escape_markdown(heading),
+            breadcrumbs=(Link(system.name, urls.relative(page, urls.system_page(self.system))),),
+            paragraphs=(escape_markdown(family.summary),) if family.summary else (),
+            tables=(Table(("Code", "Plain-language name", ""), rows),),
+            source=family.source_path,
+            edit=Link("Edit this page", edit) if edit else None,
+        )
+
+    def system_page(self) -> IndexPage:
+        system = SYSTEMS[self.system]
+        page = urls.system_page(self.system)
+        rows = tuple(
+            (markdown_link(family.range.label, urls.relative(page, urls.family_page(self.system, family.range))),
+             escape_markdown(family.title), f"{len(self.catalog.codes_in(family))} codes")
+            for family in self.catalog.families(self.system)
+        )
+        return IndexPage(
+            path=page,
+            title=f"{system.name} codes",
+            description=f"{system.long_name} ({system.name}): code families.",
+            heading=f"{system.name} codes",
+            paragraphs=(f"{system.long_name}. {system.description}", CPT_NOTICE),
+            tables=(Table(("Range", "Family", ""), rows),),
+        )
+
+    def index_pages(self) -> list[IndexPage]:
+        return [self.system_page(), *(self.family_page(family) for family in self.catalog.families(self.system))]
+
+    def nav(self) -> list[object]:
+        return [urls.system_page(self.system)] + [
+            {f"{family.range.label} {family.title}": urls.family_page(self.system, family.range)}
+            for family in self.catalog.families(self.system)
+        ]

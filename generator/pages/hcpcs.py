@@ -1,0 +1,256 @@
+"""HCPCS Level II pages: a page per code and per modifier; index pages by letter section and by range."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from markupsafe import Markup, escape
+
+from .. import urls
+from ..codes import SYSTEMS
+from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
+from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link, meta_description
+
+SYSTEM = "hcpcs"
+#: What each letter section holds, in our words.
+SECTIONS = {
+    "A": "Transportation, medical and surgical supplies, and miscellaneous services",
+    "B": "Enteral and parenteral nutrition therapy",
+    "C": "Temporary codes for hospital outpatient payment",
+    "E": "Durable medical equipment",
+    "G": "Procedures and professional services (temporary)",
+    "H": "Behavioral health, alcohol and drug treatment services",
+    "J": "Drugs given other than by mouth, and chemotherapy drugs",
+    "K": "Temporary codes for durable medical equipment contractors",
+    "L": "Orthotics and prosthetics",
+    "M": "Other medical services and quality measures",
+    "P": "Pathology and laboratory services",
+    "Q": "Temporary codes",
+    "R": "Diagnostic radiology services",
+    "S": "Temporary national codes for private payers",
+    "T": "Codes for state Medicaid agencies",
+    "U": "Coronavirus laboratory tests",
+    "V": "Vision, hearing and speech-language services",
+}
+#: Nearby codes shown on each side of a code.
+NEIGHBOURS = 3
+
+
+def section_page(letter: str) -> str:
+    return f"{SYSTEM}/section-{letter}.md"
+
+
+def range_key(code: str) -> str:
+    """Codes are grouped into ranges of a hundred: ``J9035`` → ``J90``."""
+    return code[:3]
+
+
+def range_page(key: str) -> str:
+    return f"{SYSTEM}/{key}00-{key}99.md"
+
+
+def modifier_page(code: str) -> str:
+    return f"{SYSTEM}/modifier-{code}.html"
+
+
+MODIFIERS_PAGE = f"{SYSTEM}/modifiers.md"
+
+
+def _date(value: object) -> str:
+    return value.isoformat() if value else ""  # type: ignore[attr-defined]
+
+
+class HcpcsPages:
+    """Builds every HCPCS Level II page from the release and the curated records."""
+
+    system = SYSTEM
+
+    def __init__(self, release: HcpcsRelease, settings: PageSettings) -> None:
+        self.release = release
+        self.settings = settings
+        self.codes = sorted(release.codes)
+        self.modifiers = sorted(release.modifiers)
+        self._position = {code: index for index, code in enumerate(self.codes)}
+        self._keys = self.codes + [f"modifier-{code}" for code in self.modifiers]
+
+    def code_keys(self) -> Sequence[str]:
+        return self._keys
+
+    def label(self) -> str:
+        return f"HCPCS Level II, {self.release.label} release"
+
+    def _status(self, entry: HcpcsCode | HcpcsModifier) -> Badge:
+        if entry.is_terminated(self.release.effective):
+            return Badge(f"Terminated {_date(entry.termination_date)}", "warn")
+        return Badge("Active", "ok")
+
+    def _code_or_text(self, path: str, code: str) -> Markup:
+        """A cross-reference: a link when the code has a page here, else the code as text."""
+        if code in self.release.codes:
+            return Markup('<a href="{}">{}</a>').format(urls.relative(path, urls.code_page(SYSTEM, code)), code)
+        return escape(code)
+
+    def _facts(self, path: str, entry: HcpcsCode | HcpcsModifier) -> tuple[Fact, ...]:
+        facts = [Fact("Short description", entry.short_description), Fact("Added", _date(entry.added_date))]
+        facts.append(Fact("Action in this release", entry.action, next(
+            item.meaning for item in entry.explanations if item.label == "Action")))
+        facts.append(Fact("Action effective", _date(entry.action_effective_date)))
+        if entry.termination_date:
+            facts.append(Fact("Termination date", _date(entry.termination_date),
+                              "The last day the code may be reported."))
+        facts += [Fact(item.label, item.value, item.meaning) for item in entry.explanations if item.label != "Action"]
+        if entry.cross_references:
+            facts.append(Fact("Cross-reference", Markup(", ").join(self._code_or_text(path, code)
+                                                                    for code in entry.cross_references),
+                              "Use instead, or see also."))
+        references = [*(f"CIM {ref}" for ref in entry.cim_references), *(f"MCM {ref}" for ref in entry.mcm_references)]
+        if references:
+            facts.append(Fact("Manual references", ", ".join(references), "Retired Medicare coverage and carriers manuals."))
+        if isinstance(entry, HcpcsCode) and entry.statute:
+            facts.append(Fact("Statute", entry.statute, "Section of the Social Security Act behind the coverage rule."))
+        return tuple(facts)
+
+    def _breadcrumbs(self, path: str, code: str) -> tuple[Link, ...]:
+        system = SYSTEMS[SYSTEM]
+        letter = code[0]
+        return (
+            Link(system.name, urls.built(urls.relative(path, urls.system_page(SYSTEM)))),
+            Link(f"{letter} – {SECTIONS.get(letter, 'Other codes')}", urls.built(urls.relative(path, section_page(letter)))),
+            Link(f"{range_key(code)}00–{range_key(code)}99", urls.built(urls.relative(path, range_page(range_key(code))))),
+        )
+
+    def code_page(self, key: str) -> CodePage:
+        if key.startswith("modifier-"):
+            return self.modifier_code_page(key.removeprefix("modifier-"))
+        entry = self.release.codes[key]
+        path = urls.code_page(SYSTEM, key)
+        record = self.settings.catalog.curated(SYSTEM, key)
+        position = self._position[key]
+        nearby = self.codes[max(0, position - NEIGHBOURS):position] + self.codes[position + 1:position + 1 + NEIGHBOURS]
+        nearby_list = CodeList("Nearby codes", "nearby-codes", tuple(
+            CodeLine(Link(code, urls.relative(path, urls.code_page(SYSTEM, code))),
+                     self.release.codes[code].long_description,
+                     "terminated" if self.release.codes[code].is_terminated(self.release.effective) else "")
+            for code in nearby))
+        return CodePage(
+            path=path,
+            root=urls.root_of(path),
+            title=page_title(key, entry.long_description, SYSTEM),
+            description=meta_description(f"HCPCS Level II code {key}: {entry.long_description}."
+                                         + (f" {record.name}." if record else "")),
+            canonical=self.settings.site.canonical(path),
+            stylesheets=self.settings.stylesheets_for(path),
+            system=SYSTEMS[SYSTEM],
+            code=key,
+            heading=entry.long_description,
+            breadcrumbs=self._breadcrumbs(path, key),
+            badges=(self._status(entry),),
+            plain_name=record.name if record else None,
+            common_names=", ".join(record.common_names) if record else "",
+            facts=self._facts(path, entry),
+            facts_heading="Official record",
+            sections=plain_sections(record),
+            code_lists=(nearby_list,),
+            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
+            similar=curated_similar(self.settings, path, record),
+            release=self.label(),
+            edit=self.settings.edit_link(SYSTEM, key),
+        )
+
+    def modifier_code_page(self, code: str) -> CodePage:
+        entry = self.release.modifiers[code]
+        path = modifier_page(code)
+        system = SYSTEMS[SYSTEM]
+        return CodePage(
+            path=path,
+            root=urls.root_of(path),
+            title=f"Modifier {code} – {entry.long_description} | {system.name}",
+            description=meta_description(f"HCPCS Level II modifier {code}: {entry.long_description}."),
+            canonical=self.settings.site.canonical(path),
+            stylesheets=self.settings.stylesheets_for(path),
+            system=system,
+            code=code,
+            heading=entry.long_description,
+            breadcrumbs=(Link(system.name, urls.built(urls.relative(path, urls.system_page(SYSTEM)))),
+                         Link("Modifiers", urls.built(urls.relative(path, MODIFIERS_PAGE)))),
+            badges=(Badge("Modifier", "info"), self._status(entry)),
+            facts=self._facts(path, entry),
+            facts_heading="Official record",
+            release=self.label(),
+        )
+
+    # --- index pages (Markdown, built by MkDocs) ---
+
+    def _code_rows(self, page: str, codes: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        rows = []
+        for code in codes:
+            entry = self.release.codes[code]
+            status = f"terminated {_date(entry.termination_date)}" if entry.is_terminated(self.release.effective) else ""
+            rows.append((markdown_link(code, urls.relative(page, urls.code_page(SYSTEM, code))),
+                         escape_markdown(entry.long_description), status))
+        return tuple(rows)
+
+    def index_pages(self) -> list[IndexPage]:
+        system = SYSTEMS[SYSTEM]
+        pages: list[IndexPage] = []
+        home = urls.system_page(SYSTEM)
+        letters = [(letter, list(codes)) for letter, codes in groupby(self.codes, key=lambda code: code[0])]
+        pages.append(IndexPage(
+            path=home,
+            title=f"{system.name} codes",
+            description=f"{system.long_name}: {len(self.codes):,} codes and {len(self.modifiers)} modifiers, by section.",
+            heading=f"{system.name} codes",
+            paragraphs=(f"{system.long_name}. {system.description}",
+                        f"{len(self.codes):,} codes ({len(self.release.active_codes()):,} active) and "
+                        f"{len(self.modifiers)} modifiers from the {escape_markdown(self.release.label)} release. "
+                        f"See also the list of [modifiers]({urls.relative(home, MODIFIERS_PAGE)})."),
+            tables=(Table(("Section", "What it holds", "Codes"), tuple(
+                (markdown_link(letter, urls.relative(home, section_page(letter))),
+                 escape_markdown(SECTIONS.get(letter, "Other codes")), f"{len(codes):,}")
+                for letter, codes in letters)),),
+        ))
+        for letter, codes in letters:
+            page = section_page(letter)
+            ranges = [(key, list(group)) for key, group in groupby(codes, key=range_key)]
+            pages.append(IndexPage(
+                path=page,
+                title=f"{letter} codes – {SECTIONS.get(letter, 'Other codes')} | {system.name}",
+                description=f"HCPCS Level II {letter} codes: {SECTIONS.get(letter, 'other codes')}.",
+                heading=f"{letter} codes: {escape_markdown(SECTIONS.get(letter, 'Other codes'))}",
+                breadcrumbs=(Link(system.name, urls.relative(page, home)),),
+                tables=(Table(("Range", "First code", "Codes"), tuple(
+                    (markdown_link(f"{key}00–{key}99", urls.relative(page, range_page(key))),
+                     escape_markdown(self.release.codes[group[0]].long_description), f"{len(group):,}")
+                    for key, group in ranges)),),
+            ))
+            for key, group in ranges:
+                page = range_page(key)
+                pages.append(IndexPage(
+                    path=page,
+                    title=f"{key}00–{key}99 | {system.name}",
+                    description=f"HCPCS Level II codes {key}00 to {key}99.",
+                    heading=f"{key}00–{key}99",
+                    breadcrumbs=(Link(system.name, urls.relative(page, home)),
+                                 Link(f"{letter} – {escape_markdown(SECTIONS.get(letter, 'Other codes'))}",
+                                      urls.relative(page, section_page(letter)))),
+                    tables=(Table(("Code", "Description", "Status"), self._code_rows(page, group)),),
+                ))
+        pages.append(IndexPage(
+            path=MODIFIERS_PAGE,
+            title=f"Modifiers | {system.name}",
+            description=f"All {len(self.modifiers)} HCPCS Level II modifiers.",
+            heading="Modifiers",
+            breadcrumbs=(Link(system.name, urls.relative(MODIFIERS_PAGE, home)),),
+            paragraphs=("Two-character modifiers added to a code to tell more about the service.",),
+            tables=(Table(("Modifier", "Description", "Status"), tuple(
+                (markdown_link(code, urls.relative(MODIFIERS_PAGE, modifier_page(code))),
+                 escape_markdown(self.release.modifiers[code].long_description),
+                 "terminated" if self.release.modifiers[code].is_terminated(self.release.effective) else "")
+                for code in self.modifiers)),),
+        ))
+        return pages
+
+    def nav(self) -> list[object]:
+        return [urls.system_page(SYSTEM), {"Modifiers": MODIFIERS_PAGE}]

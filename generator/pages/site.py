@@ -1,0 +1,57 @@
+"""The site-wide pages (home, about the data) and the navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .. import urls
+from ..codes import SYSTEMS
+from .cpt import CPT_NOTICE
+from .model import Link, front_matter
+from .render import environment
+
+
+def home_page(env: jinja2.Environment, published: dict[str, int], release_labels: dict[str, str]) -> tuple[str, str]:
+    """``published`` maps each system with pages to its number of code pages."""
+    systems = [
+        (system, Link(system.name, urls.system_page(key)) if key in published else None,
+         published.get(key, 0), release_labels.get(key, ""))
+        for key, system in SYSTEMS.items()
+    ]
+    return "index.md", env.get_template("home.md.j2").render(
+        front_matter=front_matter("Search all medical codes",
+                                  "Free reference for US medical codes: CPT, ICD-10-CM, ICD-10-PCS and HCPCS Level II."),
+        systems=systems,
+        code_count=sum(published.values()),
+    )
+
+
+def about_page(env: jinja2.Environment, release_labels: dict[str, str]) -> tuple[str, str]:
+    return "about.md", env.get_template("about.md.j2").render(
+        front_matter=front_matter("About the data",
+                                  "Where the codes and texts on this site come from, their editions and licences."),
+        cpt_notice=CPT_NOTICE,
+        releases=release_labels,
+    )
+
+
+def nav(system_navs: dict[str, list[object]]) -> list[object]:
+    """Home, one section per system (its index page and at most a few dozen index pages), about.
+
+    Code pages never go into the nav: every Material page carries the whole nav.
+    """
+    entries: list[object] = [{"Home": "index.md"}]
+    entries += [{SYSTEMS[system].name: items} for system, items in system_navs.items()]
+    entries.append({"About the data": "about.md"})
+    return entries
+
+
+def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, int],
+                     release_labels: dict[str, str]) -> int:
+    env = environment(templates_dir, html=False)
+    pages = [home_page(env, published, release_labels), about_page(env, release_labels)]
+    for path, markdown in pages:
+        (docs_dir / path).write_text(markdown, encoding="utf-8")
+    return len(pages)
