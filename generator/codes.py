@@ -41,7 +41,7 @@ SYSTEMS: dict[str, CodeSystem] = {
             key="icd10cm",
             name="ICD-10-CM",
             long_name="International Classification of Diseases, 10th Revision, Clinical Modification",
-            pattern=re.compile(r"[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?"),
+            pattern=re.compile(r"[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?"),
             example="E11.65",
             description=(
                 "Diagnosis codes: the conditions, injuries and reasons for a visit, used on "
