@@ -53,7 +53,7 @@ def _titles_of(system: str, release: Any) -> dict[str, str]:
         return titles
     if system == "icd10pcs":
         return {code: entry.long_title for code, entry in release.codes.items()}
-    return {key: node.title for key, node in release.nodes.items() if node.kind not in ("chapter", "block")}
+    return {key: node.title for key, node in release.nodes.items() if node.kind.value not in ("chapter", "block")}
 
 
 def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10cm_xml: Path | None = None,
@@ -112,9 +112,9 @@ def measured_counts(official: OfficialCodes) -> dict[str, int]:
     if official.icd10pcs is not None:
         counts["icd10pcs valid codes"] = len(official.icd10pcs.codes)
     if official.icd10cm is not None:
-        nodes = official.icd10cm.nodes.values()
-        counts["icd10cm items"] = sum(1 for node in nodes if not getattr(node, "seventh_character", None))
-        counts["icd10cm billable codes"] = sum(1 for node in nodes if node.billable)
+        figures = official.icd10cm.counts()
+        counts["icd10cm items"] = figures["items"]
+        counts["icd10cm billable codes"] = figures["billable"]
     return counts
 
 

@@ -26,7 +26,7 @@ class _Page(HTMLParser):
         attributes = dict(attrs)
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"] or "")
-        if tag == "article":
+        if tag in ("article", "main"):  # Material pages wrap content in <article>, code pages in <main>
             self._in_article = True
         if tag in ("h1", "h2") and self._in_article:
             self._heading = []
@@ -35,7 +35,7 @@ class _Page(HTMLParser):
         if tag in ("h1", "h2") and self._heading is not None:
             self.headings.append("".join(self._heading).strip())
             self._heading = None
-        if tag == "article":
+        if tag in ("article", "main"):
             self._in_article = False
 
     def handle_data(self, data: str) -> None:

@@ -109,7 +109,8 @@ class CodeList:
     heading: str
     anchor: str
     lines: tuple[CodeLine, ...]
-    note_heading: str = ""
+    #: Printed as a line of code links (titles as tooltips) rather than a table.
+    compact: bool = False
 
 
 @dataclass(frozen=True)

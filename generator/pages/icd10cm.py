@@ -1,0 +1,260 @@
+"""ICD-10-CM pages: a page per category, subcategory and code; index pages per chapter and block."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from .. import urls
+from ..codes import SYSTEMS
+from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
+from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
+                    escape_markdown, markdown_link, meta_description)
+
+SYSTEM = "icd10cm"
+#: Node kinds with an index page (Markdown, built by MkDocs) rather than a code page.
+INDEX_KINDS = (CmKind.CHAPTER, CmKind.BLOCK)
+SEVENTH_CHARACTER_KINDS = (NoteKind.SEVENTH_CHARACTER_NOTE, NoteKind.SEVENTH_CHARACTER_TABLE)
+LEVEL_NAMES = {
+    CmKind.CHAPTER: "chapter", CmKind.BLOCK: "block", CmKind.CATEGORY: "category",
+    CmKind.SUBCATEGORY: "subcategory", CmKind.CODE: "code",
+}
+
+
+def chapter_page(key: str) -> str:
+    return f"{SYSTEM}/chapter-{int(key):02d}.md"
+
+
+def block_page(key: str) -> str:
+    return f"{SYSTEM}/{key}.md"
+
+
+class IcdCmPages:
+    """Builds every ICD-10-CM page from the release and the curated records."""
+
+    system = SYSTEM
+
+    def __init__(self, release: CmRelease, settings: PageSettings) -> None:
+        self.release = release
+        self.settings = settings
+        self._keys = [key for key, node in release.nodes.items() if node.kind not in INDEX_KINDS]
+
+    def code_keys(self) -> Sequence[str]:
+        return self._keys
+
+    def label(self) -> str:
+        return f"ICD-10-CM {self.release.label}"
+
+    def page_of(self, key: str) -> str:
+        """The site path of any node's page (Markdown source path for chapters and blocks)."""
+        node = self.release.nodes[key]
+        if node.kind is CmKind.CHAPTER:
+            return chapter_page(key)
+        if node.kind is CmKind.BLOCK:
+            return block_page(key)
+        return urls.code_page(SYSTEM, key)
+
+    def link_to(self, from_page: str, key: str) -> str:
+        return urls.built(urls.relative(from_page, self.page_of(key)))
+
+    def linked(self, from_page: str, text: str) -> Markup:
+        """Note text with its code references ("E11.-", "(E08-E13)") turned into links."""
+        parts: list[Markup] = []
+        position = 0
+        for start, end, target in code_references(self.release, text):
+            parts.append(escape(text[position:start]))
+            parts.append(Markup('<a href="{}">{}</a>').format(self.link_to(from_page, target), text[start:end]))
+            position = end
+        parts.append(escape(text[position:]))
+        return Markup("").join(parts)
+
+    def short_name(self, node: CmNode) -> str:
+        """How breadcrumbs and note headings name a level: "Chapter 4", "E08–E13", "E11"."""
+        if node.kind is CmKind.CHAPTER:
+            return f"Chapter {node.key}"
+        if node.kind is CmKind.BLOCK and node.span is not None:
+            return node.span.label
+        return node.key
+
+    def breadcrumbs(self, path: str, node: CmNode) -> tuple[Link, ...]:
+        trail = [Link(SYSTEMS[SYSTEM].name, urls.built(urls.relative(path, urls.system_page(SYSTEM))))]
+        parent = node.parent
+        ancestors = []
+        while parent is not None:
+            ancestors.append(self.release.nodes[parent])
+            parent = ancestors[-1].parent
+        trail += [Link(self.short_name(ancestor), self.link_to(path, ancestor.key)) for ancestor in reversed(ancestors)]
+        return tuple(trail)
+
+    def note_groups(self, path: str, node: CmNode) -> tuple[NoteGroup, ...]:
+        """The notes that apply to the code, grouped by the level they are written at, own level first.
+
+        Two kinds are shown by reference rather than copied onto every page, to keep
+        ~98,000 pages within the site's size budget (measured: they were a third of
+        an average page): a 7th-character code shows its own character (a fact) and
+        links to its base code, which prints the whole 7th-character table; and the
+        general "Notes" paragraphs of a chapter or block link to that chapter's or
+        block's page, which prints them. Every instructional note (includes, excludes, code first, use
+        additional, code also) is shown in full from every level.
+        """
+        groups: dict[str, list[NoteBlock]] = {}
+        sources: dict[str, CmNode] = {}
+        for inherited in inherited_notes(self.release, node.key):
+            source = self.release.nodes[inherited.source_key]
+            note = inherited.note
+            sources[source.key] = source
+            if node.seventh is not None and note.kind in SEVENTH_CHARACTER_KINDS:
+                continue
+            if source.kind in INDEX_KINDS and note.kind is NoteKind.NOTES:
+                link = Markup('General notes for all its codes: <a href="{}">read them on its page</a>')
+                groups.setdefault(source.key, []).append(
+                    NoteBlock(note.kind.label, (link.format(self.link_to(path, source.key)),)))
+                continue
+            items = tuple(self.linked(path, text) for text in note.texts)
+            groups.setdefault(source.key, []).append(NoteBlock(note.kind.label, items))
+        result = []
+        for key, blocks in groups.items():
+            source = sources[key]
+            if key == node.key:
+                result.append(NoteGroup("At this code", None, tuple(blocks)))
+            else:
+                heading = f"From the {LEVEL_NAMES[source.kind]}"
+                result.append(NoteGroup(heading, Link(self.short_name(source), self.link_to(path, key)), tuple(blocks)))
+        return tuple(result)
+
+    def _line(self, path: str, node: CmNode) -> CodeLine:
+        return CodeLine(Link(node.key, self.link_to(path, node.key)), node.title, "" if node.billable else "header")
+
+    def code_lists(self, path: str, node: CmNode) -> tuple[CodeList, ...]:
+        lists = []
+        children = [self.release.nodes[child] for child in node.children]
+        if node.kind is CmKind.CATEGORY and children:
+            lists.append(CodeList("Codes in this category", "codes-in-this-category", self.tree(path, node)))
+        elif children:
+            lists.append(CodeList("Codes below this one", "codes-below", tuple(self._line(path, child) for child in children)))
+        if node.parent is not None:
+            siblings = [self.release.nodes[key] for key in self.release.nodes[node.parent].children if key != node.key]
+            if siblings and node.seventh is not None:
+                # The other 7th characters of the same base code differ only in the character's meaning.
+                lines = tuple(CodeLine(Link(sibling.key, self.link_to(path, sibling.key)),
+                                       sibling.seventh.meaning if sibling.seventh else sibling.title)
+                              for sibling in siblings)
+                lists.append(CodeList("Other 7th characters", "other-7th-characters", lines, compact=True))
+            elif siblings:
+                lists.append(CodeList("Codes beside this one", "codes-beside", tuple(self._line(path, sibling) for sibling in siblings)))
+        return tuple(lists)
+
+    def tree(self, path: str, category: CmNode) -> tuple[CodeLine, ...]:
+        """The category's subcategories and codes, depth first; 7th-character codes are left to their base code's page."""
+        lines: list[CodeLine] = []
+        stack = list(reversed(category.children))
+        while stack:
+            node = self.release.nodes[stack.pop()]
+            if node.seventh is not None:
+                continue
+            lines.append(self._line(path, node))
+            stack += reversed(node.children)
+        return tuple(lines)
+
+    def code_page(self, key: str) -> CodePage:
+        node = self.release.nodes[key]
+        path = urls.code_page(SYSTEM, key)
+        record = self.settings.catalog.curated(SYSTEM, key)
+        facts = []
+        if node.seventh is not None and node.base is not None:
+            facts.append(Fact("7th character", node.seventh.char, node.seventh.meaning))
+            facts.append(Fact("Base code", Markup('<a href="{}">{}</a>').format(self.link_to(path, node.base), node.base),
+                              self.release.nodes[node.base].title))
+        badge = Badge("Billable", "ok") if node.billable else Badge("Header – not valid for claims", "warn")
+        return CodePage(
+            path=path,
+            root=urls.root_of(path),
+            title=page_title(key, node.title, SYSTEM),
+            description=meta_description(f"ICD-10-CM {key}: {node.title}."
+                                         + (" Billable diagnosis code." if node.billable else " Header, not valid for claims.")),
+            canonical=self.settings.site.canonical(path),
+            stylesheets=self.settings.stylesheets_for(path),
+            system=SYSTEMS[SYSTEM],
+            code=key,
+            heading=node.title,
+            breadcrumbs=self.breadcrumbs(path, node),
+            badges=(badge, Badge(LEVEL_NAMES[node.kind].capitalize(), "info")),
+            plain_name=record.name if record else None,
+            common_names=", ".join(record.common_names) if record else "",
+            facts=tuple(facts),
+            facts_heading="Official record",
+            sections=plain_sections(record),
+            note_groups=self.note_groups(path, node),
+            code_lists=self.code_lists(path, node),
+            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
+            similar=curated_similar(self.settings, path, record),
+            release=self.label(),
+            edit=self.settings.edit_link(SYSTEM, key),
+        )
+
+    # --- index pages (Markdown, built by MkDocs) ---
+
+    def _notes_paragraphs(self, node: CmNode) -> tuple[str, ...]:
+        paragraphs = []
+        for note in node.notes:
+            if note.kind in (NoteKind.SEVENTH_CHARACTER_TABLE,):
+                continue
+            lines = "  \n".join(escape_markdown(text) for text in note.texts)
+            paragraphs.append(f"**{note.kind.label}:**  \n{lines}")
+        return tuple(paragraphs)
+
+    def index_pages(self) -> list[IndexPage]:
+        system = SYSTEMS[SYSTEM]
+        home = urls.system_page(SYSTEM)
+        pages = [IndexPage(
+            path=home,
+            title=f"{system.name} codes",
+            description=f"{system.long_name}: {len(self._keys):,} codes in {len(self.release.chapters)} chapters.",
+            heading=f"{system.name} codes",
+            paragraphs=(f"{system.long_name}. {system.description}",
+                        f"{self.label()}: {sum(n.billable for n in self.release.nodes.values()):,} billable codes "
+                        f"and {len(self._keys):,} code pages in all."),
+            tables=(Table(("Chapter", "Title", "Codes"), tuple(
+                (markdown_link(f"Chapter {key}", urls.relative(home, chapter_page(key))),
+                 escape_markdown(self.release.nodes[key].title),
+                 self.release.nodes[key].span.label if self.release.nodes[key].span else "")
+                for key in self.release.chapters)),),
+        )]
+        for chapter_key in self.release.chapters:
+            chapter = self.release.nodes[chapter_key]
+            page = chapter_page(chapter_key)
+            pages.append(IndexPage(
+                path=page,
+                title=f"Chapter {chapter_key}: {chapter.title} | {system.name}",
+                description=f"ICD-10-CM chapter {chapter_key}: {chapter.title}.",
+                heading=f"Chapter {chapter_key}: {escape_markdown(chapter.title)}",
+                breadcrumbs=(Link(system.name, urls.relative(page, home)),),
+                paragraphs=self._notes_paragraphs(chapter),
+                tables=(Table(("Block", "Title"), tuple(
+                    (markdown_link(self.release.nodes[block].span.label, urls.relative(page, block_page(block))),
+                     escape_markdown(self.release.nodes[block].title))
+                    for block in chapter.children), heading="Blocks"),),
+            ))
+            for block_key in chapter.children:
+                block = self.release.nodes[block_key]
+                page = block_page(block_key)
+                pages.append(IndexPage(
+                    path=page,
+                    title=f"{block.title} | {system.name}",
+                    description=f"ICD-10-CM block {block.span.label if block.span else block_key}: {block.title}.",
+                    heading=escape_markdown(block.title),
+                    breadcrumbs=(Link(system.name, urls.relative(page, home)),
+                                 Link(f"Chapter {chapter_key}", urls.relative(page, chapter_page(chapter_key)))),
+                    paragraphs=self._notes_paragraphs(block),
+                    tables=(Table(("Category", "Title", ""), tuple(
+                        (markdown_link(child, urls.relative(page, urls.code_page(SYSTEM, child))),
+                         escape_markdown(self.release.nodes[child].title),
+                         "billable" if self.release.nodes[child].billable else "")
+                        for child in block.children), heading="Categories"),),
+                ))
+        return pages
+
+    def nav(self) -> list[object]:
+        return [urls.system_page(SYSTEM)]
