@@ -151,6 +151,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     heading: str = ""
     intro: str = ""
+    #: A paragraph printed after the table.
+    after: str = ""
 
 
 @dataclass(frozen=True)

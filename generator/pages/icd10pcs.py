@@ -1,0 +1,256 @@
+"""ICD-10-PCS pages: a page per code; index pages per section, body system and table; definitions pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from .. import urls
+from ..codes import SYSTEMS
+from ..sources.icd10pcs import PcsAxisValue, PcsCode, PcsDefinition, PcsRelease, PcsTable
+from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, anchor, escape_markdown,
+                    markdown_link, meta_description)
+
+SYSTEM = "icd10pcs"
+#: Nearby codes of the same table shown on each side of a code.
+NEIGHBOURS = 3
+
+
+def section_page(section: str) -> str:
+    return f"{SYSTEM}/section-{section}.md"
+
+
+def body_system_page(section: str, body_system: str) -> str:
+    return f"{SYSTEM}/body-system-{section}{body_system}.md"
+
+
+def table_page(key: str) -> str:
+    return f"{SYSTEM}/table-{key}.md"
+
+
+def definitions_page(section: str) -> str:
+    return f"{SYSTEM}/definitions-{section}.md"
+
+
+def _value_text(value: PcsAxisValue) -> str:
+    return f"{value.value} {value.label}" if value.label else f"{value.value} (no label in the tables)"
+
+
+class PcsPages:
+    """Builds every ICD-10-PCS page from the release and the curated records."""
+
+    system = SYSTEM
+
+    def __init__(self, release: PcsRelease, settings: PageSettings) -> None:
+        self.release = release
+        self.settings = settings
+        self._keys = list(release.codes)
+        # Each definition gets one anchor on its section's definitions page.
+        self._definition_anchor: dict[int, tuple[str, str]] = {}
+        self._definitions: dict[str, dict[str, list[tuple[str, PcsDefinition]]]] = {}
+        for code in release.codes.values():
+            section = code.code[0]
+            for value in code.axes:
+                definition = value.definition
+                if definition is None or id(definition) in self._definition_anchor:
+                    continue
+                name = anchor(f"{value.axis} {definition.titles[0]}")
+                self._definition_anchor[id(definition)] = (definitions_page(section), name)
+                self._definitions.setdefault(section, {}).setdefault(value.axis, []).append((name, definition))
+        self._table_codes = {key: [code.code for code in table.codes] for key, table in release.tables.items()}
+
+    def code_keys(self) -> Sequence[str]:
+        return self._keys
+
+    def label(self) -> str:
+        return f"{self.release.label} (order file of April 1, 2026)"
+
+    def definition_link(self, from_page: str, definition: PcsDefinition) -> str:
+        """Link to the definition's anchor; from a Markdown page it names the .md source, as MkDocs wants."""
+        page, name = self._definition_anchor[id(definition)]
+        link = urls.relative(from_page, page)
+        return f"{link if from_page.endswith('.md') else urls.built(link)}#{name}"
+
+    def _fact(self, path: str, value: PcsAxisValue) -> Fact:
+        meaning: str | Markup = ""
+        definition = value.definition
+        if definition is not None:
+            summary = definition.definition or ("Includes: " + "; ".join(definition.includes[:3])
+                                                + ("…" if len(definition.includes) > 3 else "")
+                                                if definition.includes else "")
+            meaning = Markup('{} <a href="{}">definition</a>').format(summary, self.definition_link(path, definition))
+        elif value.inferred:
+            meaning = "Label taken from elsewhere in the tables (this code was added after the tables were published)."
+        return Fact(f"{value.position} {value.axis}", _value_text(value), meaning)
+
+    def _breadcrumbs(self, path: str, table: PcsTable | None, code: str) -> tuple[Link, ...]:
+        trail = [Link(SYSTEMS[SYSTEM].name, urls.built(urls.relative(path, urls.system_page(SYSTEM))))]
+        section, body_system = code[0], code[1]
+        if table is not None:
+            trail.append(Link(f"{section} {table.section.label}", urls.built(urls.relative(path, section_page(section)))))
+            trail.append(Link(f"{section}{body_system} {table.body_system.label or ''}".strip(),
+                              urls.built(urls.relative(path, body_system_page(section, body_system)))))
+            trail.append(Link(f"{table.key} {table.operation.label or table.title}",
+                              urls.built(urls.relative(path, table_page(table.key)))))
+        return tuple(trail)
+
+    def code_page(self, key: str) -> CodePage:
+        entry: PcsCode = self.release.codes[key]
+        path = urls.code_page(SYSTEM, key)
+        table = self.release.tables.get(entry.table_key)
+        record = self.settings.catalog.curated(SYSTEM, key)
+        facts = [Fact("Short title", entry.short_title)] + [self._fact(path, value) for value in entry.axes]
+        siblings = self._table_codes.get(entry.table_key, [])
+        position = siblings.index(key) if key in siblings else 0
+        nearby = siblings[max(0, position - NEIGHBOURS):position] + siblings[position + 1:position + 1 + NEIGHBOURS]
+        lists = (CodeList("Nearby codes in the table", "nearby-codes", tuple(
+            CodeLine(Link(code, urls.relative(path, urls.code_page(SYSTEM, code))), self.release.codes[code].long_title)
+            for code in nearby)),) if nearby else ()
+        badges = [Badge("Valid code", "ok")]
+        if not entry.in_tables:
+            badges.append(Badge("Added April 1, 2026", "info"))
+        return CodePage(
+            path=path,
+            root=urls.root_of(path),
+            title=page_title(key, entry.long_title, SYSTEM),
+            description=meta_description(f"ICD-10-PCS {key}: {entry.long_title}."),
+            canonical=self.settings.site.canonical(path),
+            stylesheets=self.settings.stylesheets_for(path),
+            system=SYSTEMS[SYSTEM],
+            code=key,
+            heading=entry.long_title,
+            breadcrumbs=self._breadcrumbs(path, table, key),
+            badges=tuple(badges),
+            plain_name=record.name if record else None,
+            common_names=", ".join(record.common_names) if record else "",
+            facts=tuple(facts),
+            facts_heading="The seven characters",
+            sections=plain_sections(record),
+            code_lists=lists,
+            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
+            similar=curated_similar(self.settings, path, record),
+            release=self.label(),
+            edit=self.settings.edit_link(SYSTEM, key),
+        )
+
+    # --- index pages (Markdown, built by MkDocs) ---
+
+    def _table_page(self, table: PcsTable) -> IndexPage:
+        system = SYSTEMS[SYSTEM]
+        page = table_page(table.key)
+        section, body_system = table.key[0], table.key[1]
+        paragraphs = []
+        operation = table.operation
+        if operation.definition is not None and operation.definition.definition:
+            paragraphs.append(f"**{escape_markdown(operation.axis)} {escape_markdown(_value_text(operation))}:** "
+                              f"{escape_markdown(operation.definition.definition)} "
+                              f"([definition]({self.definition_link(page, operation.definition)}))")
+        tables = []
+        for row in table.rows:
+            columns = tuple(axis.axis for axis in row.axes)
+            depth = max(len(axis.values) for axis in row.axes)
+            cells = tuple(
+                tuple(escape_markdown(_value_text(axis.values[index])) if index < len(axis.values) else ""
+                      for axis in row.axes)
+                for index in range(depth)
+            )
+            codes = " ".join(markdown_link(code.code, urls.relative(page, urls.code_page(SYSTEM, code.code)))
+                             for code in row.codes)
+            tables.append(Table(columns, cells, heading=f"Row {row.number}",
+                                after=f"{len(row.codes)} valid codes: {codes}" if codes else "No valid codes."))
+        if table.order_only_codes:
+            tables.append(Table(("Code", "Title"), tuple(
+                (markdown_link(code.code, urls.relative(page, urls.code_page(SYSTEM, code.code))),
+                 escape_markdown(code.long_title)) for code in table.order_only_codes),
+                heading="Codes added on April 1, 2026", intro="Valid codes that no row of the October tables yields."))
+        return IndexPage(
+            path=page,
+            title=f"{table.key} {table.title} | {system.name}",
+            description=f"ICD-10-PCS table {table.key}: {table.title}. {len(table.codes)} valid codes.",
+            heading=f"{table.key} {escape_markdown(table.title)}",
+            breadcrumbs=(Link(system.name, urls.relative(page, urls.system_page(SYSTEM))),
+                         Link(f"Section {section}", urls.relative(page, section_page(section))),
+                         Link(f"{section}{body_system}", urls.relative(page, body_system_page(section, body_system)))),
+            paragraphs=tuple(paragraphs),
+            tables=tuple(tables),
+        )
+
+    def _definitions_page(self, section: str, label: str) -> IndexPage:
+        page = definitions_page(section)
+        paragraphs = []
+        for axis, entries in self._definitions.get(section, {}).items():
+            paragraphs.append(f"## {escape_markdown(axis)}")
+            for name, definition in sorted(entries, key=lambda entry: entry[1].titles[0]):
+                lines = [f"### {escape_markdown(' / '.join(definition.titles))} {{#{name}}}"]
+                if definition.definition:
+                    lines.append(f"**Definition:** {escape_markdown(definition.definition)}")
+                if definition.explanation:
+                    lines.append(f"**Explanation:** {escape_markdown(definition.explanation)}")
+                if definition.includes:
+                    lines.append("**Includes:** " + "; ".join(escape_markdown(item) for item in definition.includes))
+                paragraphs.append("\n\n".join(lines))
+        return IndexPage(
+            path=page,
+            title=f"Section {section} definitions | {SYSTEMS[SYSTEM].name}",
+            description=f"ICD-10-PCS definitions for section {section}, {label}.",
+            heading=f"Section {section} definitions: {escape_markdown(label)}",
+            breadcrumbs=(Link(SYSTEMS[SYSTEM].name, urls.relative(page, urls.system_page(SYSTEM))),
+                         Link(f"Section {section}", urls.relative(page, section_page(section)))),
+            paragraphs=tuple(paragraphs),
+        )
+
+    def index_pages(self) -> list[IndexPage]:
+        system = SYSTEMS[SYSTEM]
+        home = urls.system_page(SYSTEM)
+        pages = [IndexPage(
+            path=home,
+            title=f"{system.name} codes",
+            description=f"{system.long_name}: {len(self._keys):,} valid codes in {len(self.release.tables)} tables.",
+            heading=f"{system.name} codes",
+            paragraphs=(f"{system.long_name}. {system.description}",
+                        f"{escape_markdown(self.label())}: {len(self._keys):,} valid codes in "
+                        f"{len(self.release.tables):,} tables."),
+            tables=(Table(("Section", "Name", "Body systems"), tuple(
+                (markdown_link(f"Section {section.value.value}", urls.relative(home, section_page(section.value.value))),
+                 escape_markdown(section.value.label or ""), str(len(section.body_systems)))
+                for section in self.release.sections)),),
+        )]
+        for section in self.release.sections:
+            key = section.value.value
+            page = section_page(key)
+            pages.append(IndexPage(
+                path=page,
+                title=f"Section {key} {section.value.label} | {system.name}",
+                description=f"ICD-10-PCS section {key}, {section.value.label}: body systems.",
+                heading=f"Section {key}: {escape_markdown(section.value.label or '')}",
+                breadcrumbs=(Link(system.name, urls.relative(page, home)),),
+                paragraphs=(f"[Definitions of this section's values]({urls.relative(page, definitions_page(key))})",)
+                if key in self._definitions else (),
+                tables=(Table(("Body system", "Name", "Tables"), tuple(
+                    (markdown_link(f"{key}{body.value.value}", urls.relative(page, body_system_page(key, body.value.value))),
+                     escape_markdown(body.value.label or ""), str(len(body.tables)))
+                    for body in section.body_systems)),),
+            ))
+            if key in self._definitions:
+                pages.append(self._definitions_page(key, section.value.label or ""))
+            for body in section.body_systems:
+                page = body_system_page(key, body.value.value)
+                pages.append(IndexPage(
+                    path=page,
+                    title=f"{key}{body.value.value} {body.value.label} | {system.name}",
+                    description=f"ICD-10-PCS body system {key}{body.value.value}, {body.value.label}: tables.",
+                    heading=f"{key}{body.value.value} {escape_markdown(body.value.label or '')}",
+                    breadcrumbs=(Link(system.name, urls.relative(page, home)),
+                                 Link(f"Section {key}", urls.relative(page, section_page(key)))),
+                    tables=(Table(("Table", "Operation", "Codes"), tuple(
+                        (markdown_link(table.key, urls.relative(page, table_page(table.key))),
+                         escape_markdown(table.operation.label or table.title), str(len(table.codes)))
+                        for table in body.tables)),),
+                ))
+                pages += [self._table_page(table) for table in body.tables]
+        return pages
+
+    def nav(self) -> list[object]:
+        return [urls.system_page(SYSTEM)]
