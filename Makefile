@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site check docs serve test schema-doc clean
+.PHONY: site check docs serve test schema-doc clean data bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ check: $(STAMP)         ## validate content/ only
 
 docs: $(STAMP)          ## write the staging docs folder (build/docs) and build/mkdocs.yml
 	$(PY) -m generator docs
+
+data: $(STAMP)          ## download the official CMS files from cms.gov (when ../shared/data/cms is not there)
+	$(PY) -m generator data
+
+bench: $(STAMP)         ## full-site figures: build time, memory, size, every code's URL; search bytes and latency
+	$(PY) -m bench.site
+	$(PY) -m bench.search.run
 
 serve: docs             ## preview at http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --config-file build/mkdocs.yml

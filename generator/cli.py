@@ -1,8 +1,9 @@
-"""Command line: ``python -m generator check|docs|build|new|schema-doc``."""
+"""Command line: ``python -m generator check|docs|build|data|search|new|schema-doc``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,16 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("build", help="validate, write the docs and build the site with MkDocs (strict)")
     schema_doc = commands.add_parser("schema-doc", help="write or check content/SCHEMA.md")
     schema_doc.add_argument("--check", action="store_true", help="fail if content/SCHEMA.md is out of date")
+    data = commands.add_parser("data", help="download the official CMS files from cms.gov and verify them")
+    data.add_argument("--into", type=Path, default=None, help="target folder (default: $OMC_CMS_DATA or build/data/cms)")
+    search = commands.add_parser("search", help="search the built site's index, ranked as in the browser")
+    search.add_argument("query", help='a code, prefix, range or words, e.g. "E11.6" or "chemo infusion"')
+    search.add_argument("--index", type=Path, default=None, help="index folder (default: <site>/assets/search/index)")
+    search.add_argument("--system", action="append", choices=ALL_SYSTEMS, help="only this code system (repeatable)")
+    search.add_argument("--billable-only", action="store_true", help="leave out headers")
+    search.add_argument("--include-terminated", action="store_true", help="include terminated HCPCS codes")
+    search.add_argument("--limit", type=int, default=10, help="results to print (default: 10)")
     new = commands.add_parser("new", help="scaffold content/<system>/<code>.yaml with every field, commented")
     new.add_argument("system", help="code system: cpt, icd10cm, icd10pcs or hcpcs")
     new.add_argument("code", help="the code, e.g. 96418")
-    search = commands.add_parser("search", help="search the built site's index, ranked as in the browser")
-    search.add_argument("query", help='a code, prefix or range ("E11.65", "E11.6", "96401-96549") or words')
-    search.add_argument("--index", type=Path, default=None, help="index folder (default: <site-dir>/assets/search/index)")
-    search.add_argument("--system", action="append", default=None, help="only this code system (repeatable)")
-    search.add_argument("--billable-only", action="store_true", help="leave out headers")
-    search.add_argument("--include-terminated", action="store_true", help="also show terminated codes")
-    search.add_argument("--limit", type=int, default=10, help="results to show (default: 10)")
     return parser
 
 
@@ -86,8 +89,9 @@ def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Pa
     timings.update(result.timings)
     config = args.build_dir / "mkdocs.yml"
     write_mkdocs_config(args.mkdocs_config, docs_dir, result.nav, config, site_url=site.site_url)
-    summary = (f"{result.code_pages:,} code pages ({result.code_page_bytes / 1e6:,.1f} MB) and "
-               f"{result.index_pages:,} index pages")
+    summary = (f"{result.code_pages:,} code pages ({result.code_page_bytes / 1e6:,.1f} MB), "
+               f"{result.index_pages:,} index pages and a search index of {result.search.documents:,} documents "
+               f"({result.search.bytes / 1e6:,.1f} MB in {result.search.files:,} files)")
     return config, summary
 
 
@@ -103,14 +107,22 @@ def run(args: argparse.Namespace) -> int:
             target.write_text(reference_page(), encoding="utf-8")
             print(f"wrote {target}")
         return 0
+    if args.command == "data":
+        from .sources import cms_files
+
+        target = args.into or Path(os.environ.get(cms_files.ENVIRONMENT_VARIABLE) or cms_files.DOWNLOADED_DATA)
+        for path in cms_files.download(target):
+            print(f"verified {path}")
+        return 0
+    if args.command == "search":
+        from .search_query import run_command
+
+        return run_command(args)
     if args.command == "new":
         path = write_scaffold(args.content, args.system, args.code)
         print(f"wrote {path.relative_to(args.content.resolve().parent).as_posix()}: "
               "fill in the required fields, then run `make check`")
         return 0
-    if args.command == "search":
-        from .search_query import run_command
-        return run_command(args)
     if args.command == "check":
         content = load_content(args.content, shown_root=args.content.resolve().parent, official=_official(args))
         print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "

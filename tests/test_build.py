@@ -54,7 +54,7 @@ def test_pages_exist(site: Path) -> None:
     assert built == [
         "404.html", "about.html",
         "cpt/96360-96379.html", "cpt/96365.html", "cpt/96367.html", "cpt/96401-96549.html",
-        "cpt/96413.html", "cpt/96415.html", "cpt/96417.html", "cpt/index.html", "index.html",
+        "cpt/96413.html", "cpt/96415.html", "cpt/96417.html", "cpt/index.html", "index.html", "search.html",
     ]
 
 

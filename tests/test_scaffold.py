@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -112,3 +113,12 @@ def test_make_new_runs_the_cli() -> None:
     dry_run = subprocess.run(["make", "--dry-run", "--always-make", "new", "SYSTEM=cpt", "CODE=96418"],
                              capture_output=True, text=True, cwd=PROJECT, check=True)
     assert dry_run.stdout.splitlines()[-1] == '.venv/bin/python -m generator new "cpt" "96418"'
+
+
+def test_writing_guide_covers_the_declared_sections() -> None:
+    guide = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = guide[guide.index("What each section is for:"):guide.index("## Add a policy")]
+    named = re.findall(r"`([a-z_]+)`", table)
+    declared = {field.name for field in (*CODE_RECORD.fields, *SIMILAR_ITEM.fields)}
+    assert set(named) <= declared, "the guide names a field the schema lacks"
+    assert {field.name for field in CODE_RECORD.fields if field.section} <= set(named), "a page section has no guidance"

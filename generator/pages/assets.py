@@ -26,4 +26,4 @@ def material_stylesheets() -> tuple[str, ...]:
     main = [name for name in names if name.startswith("main.")]
     if len(main) != 1:
         raise Abort(f"cannot find Material's main stylesheet in {folder}")
-    return (f"assets/stylesheets/{main[0]}", "assets/extra.css")
+    return (f"assets/stylesheets/{main[0]}", "assets/extra.css", "assets/search/search.css")

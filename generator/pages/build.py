@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -9,12 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from ..relations import Catalog
+from ..search_index import SearchIndexStats, write_search_index
 from ..settings import SiteSettings
 from .assets import material_stylesheets
 from .common import PageSettings
 from .cpt import CptPages
-from .render import write_code_pages, write_index_pages
+from .render import environment, write_code_pages, write_index_pages
 from .site import nav, write_site_pages
+
+#: Where the search engine's files live in the site; its script finds the site root from there.
+SEARCH_DIR = "assets/search"
+SEARCH_BOX_PARTIAL = "overrides/partials/omc-search-box.html"
+#: Stands for the page's path to the site root in the search box markup that box.js inserts.
+ROOT_PLACEHOLDER = "__OMC_ROOT__"
 
 
 @dataclass
@@ -26,6 +34,7 @@ class DocsResult:
     index_pages: int
     nav: list[object]
     builders: list[Any]
+    search: SearchIndexStats
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -76,6 +85,11 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
+    write_search_box_script(templates_dir, staging / SEARCH_DIR / "box.js")
+    mark = time.perf_counter()
+    search = write_search_index((document for builder in builders for document in builder.search_documents()),
+                                staging / SEARCH_DIR)
+    timings["search index"] = time.perf_counter() - mark
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
     staging.rename(docs_dir)
@@ -85,5 +99,27 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         index_pages=index_stats.pages + site_pages,
         nav=nav({builder.system: builder.nav() for builder in builders}),
         builders=builders,
+        search=search,
         timings=timings,
     )
+
+
+def write_search_box_script(templates_dir: Path, target: Path) -> None:
+    """Write ``box.js``, which puts the header search box into a lean code page.
+
+    Code pages carry only an empty slot and this script, not the box's ~2.7 KB of
+    markup (which, on ~190,000 pages, would cost ~500 MB). The markup is the same
+    partial Material pages include, rendered once here.
+    """
+    markup = environment(templates_dir, html=True).get_template(SEARCH_BOX_PARTIAL).render(omc_root=ROOT_PLACEHOLDER)
+    markup = " ".join(markup.split())
+    script = (
+        "(function(){var s=document.currentScript,root=s.getAttribute('data-root')||'',"
+        "slot=document.querySelector('[data-omc-search-slot]');if(!slot)return;"
+        "var toggle=document.createElement('input');toggle.className='md-toggle';toggle.type='checkbox';"
+        "toggle.id='__search';toggle.setAttribute('data-md-toggle','search');toggle.autocomplete='off';"
+        "document.body.insertBefore(toggle,document.body.firstChild);"
+        f"slot.outerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);}})();\n"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(script, encoding="utf-8")

@@ -77,6 +77,15 @@ def curated_similar(settings: PageSettings, from_page: str, record: CodeRecord |
     )
 
 
+def curated_search_fields(record: CodeRecord | None) -> tuple[str | None, tuple[str, ...], str]:
+    """What a curated record adds to a code's search document: name, synonyms, and a short text."""
+    if record is None:
+        return None, (), ""
+    summary = record.sections.get("summary")
+    text = " ".join(summary.split())[:300] if isinstance(summary, str) else ""
+    return record.name, record.common_names + record.synonyms, text
+
+
 def page_title(code: str, title: str, system: str) -> str:
     """``E11.65 – Type 2 diabetes mellitus with hyperglycemia | ICD-10-CM``."""
     return f"{code} – {title} | {SYSTEMS[system].name}"

@@ -8,7 +8,8 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..model import Family
 from ..relations import Related
-from .common import PageSettings, page_title, plain_sections, policy_line
+from ..search_index import SearchDocument
+from .common import PageSettings, curated_search_fields, page_title, plain_sections, policy_line
 from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link, meta_description
 
 CPT_NOTICE = (
@@ -119,6 +120,15 @@ class CptPages:
 
     def index_pages(self) -> list[IndexPage]:
         return [self.system_page(), *(self.family_page(family) for family in self.catalog.families(self.system))]
+
+    def search_documents(self) -> list[SearchDocument]:
+        documents = []
+        for code in self._keys:
+            record = self.catalog.records[(self.system, code)]
+            name, synonyms, text = curated_search_fields(record)
+            documents.append(SearchDocument(self.system, code, record.name, name, synonyms, text,
+                                            urls.code_page(self.system, code), billable=True, active=True))
+        return documents
 
     def nav(self) -> list[object]:
         return [urls.system_page(self.system)] + [

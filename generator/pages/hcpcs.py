@@ -10,7 +10,8 @@ from markupsafe import Markup, escape
 from .. import urls
 from ..codes import SYSTEMS
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
-from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from ..search_index import SearchDocument
+from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
 from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link, meta_description
 
 SYSTEM = "hcpcs"
@@ -251,6 +252,17 @@ class HcpcsPages:
                 for code in self.modifiers)),),
         ))
         return pages
+
+    def search_documents(self) -> list[SearchDocument]:
+        """One document per code (modifiers are listed on their own page, not searched as codes)."""
+        documents = []
+        for code in self.codes:
+            entry = self.release.codes[code]
+            name, synonyms, text = curated_search_fields(self.settings.catalog.curated(SYSTEM, code))
+            documents.append(SearchDocument(
+                SYSTEM, code, entry.long_description, name, synonyms, " ".join(filter(None, (entry.short_description, text))),
+                urls.code_page(SYSTEM, code), billable=True, active=not entry.is_terminated(self.release.effective)))
+        return documents
 
     def nav(self) -> list[object]:
         return [urls.system_page(SYSTEM), {"Modifiers": MODIFIERS_PAGE}]

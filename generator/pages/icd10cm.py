@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -9,7 +10,8 @@ from markupsafe import Markup, escape
 from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
-from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from ..search_index import SearchDocument
+from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
                     escape_markdown, markdown_link, meta_description)
 
@@ -255,6 +257,24 @@ class IcdCmPages:
                         for child in block.children), heading="Categories"),),
                 ))
         return pages
+
+    def search_documents(self) -> list[SearchDocument]:
+        """Every code page, and every chapter and block (found by their range, e.g. ``E08-E13``)."""
+        documents = []
+        synonym_kinds = (NoteKind.INCLUSION_TERM, NoteKind.INCLUDES)
+        for key, node in self.release.nodes.items():
+            code, title = key, node.title
+            if node.kind in INDEX_KINDS:
+                if node.span is None:
+                    continue
+                code = node.span.slug
+                title = re.sub(r"\s*\([A-Z0-9]{3}-[A-Z0-9]{3}\)\s*$", "", node.title)
+            name, synonyms, text = curated_search_fields(self.settings.catalog.curated(SYSTEM, key))
+            own = tuple(text for note in node.notes if note.kind in synonym_kinds for text in note.texts)
+            documents.append(SearchDocument(
+                SYSTEM, code, title, name, own + synonyms, text, urls.built(self.page_of(key)),
+                billable=node.billable, active=True))
+        return documents
 
     def nav(self) -> list[object]:
         return [urls.system_page(SYSTEM)]

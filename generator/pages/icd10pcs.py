@@ -9,7 +9,8 @@ from markupsafe import Markup
 from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10pcs import PcsAxisValue, PcsCode, PcsDefinition, PcsRelease, PcsTable
-from .common import PageSettings, curated_similar, page_title, plain_sections, policy_line
+from ..search_index import SearchDocument
+from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, anchor, escape_markdown,
                     markdown_link, meta_description)
 
@@ -251,6 +252,25 @@ class PcsPages:
                 ))
                 pages += [self._table_page(table) for table in body.tables]
         return pages
+
+    def search_documents(self) -> list[SearchDocument]:
+        """Every valid code, with its body part's and device's "includes" as synonyms; and every table."""
+        documents = [
+            SearchDocument(SYSTEM, table.key, table.title, None, (), "", urls.built(table_page(table.key)),
+                           billable=False, active=True)
+            for table in self.release.tables.values()
+        ]
+        for code, entry in self.release.codes.items():
+            # The includes of an operation are examples of other procedures, not other names of this one.
+            includes = tuple(dict.fromkeys(
+                term for value in (entry.axis(4), entry.axis(6)) if value.definition is not None
+                for term in value.definition.includes))
+            name, synonyms, text = curated_search_fields(self.settings.catalog.curated(SYSTEM, code))
+            short = entry.short_title if entry.short_title != entry.long_title else ""
+            documents.append(SearchDocument(
+                SYSTEM, code, entry.long_title, name, includes + synonyms, " ".join(filter(None, (short, text))),
+                urls.code_page(SYSTEM, code), billable=True, active=True))
+        return documents
 
     def nav(self) -> list[object]:
         return [urls.system_page(SYSTEM)]

@@ -44,6 +44,7 @@ def nav(system_navs: dict[str, list[object]]) -> list[object]:
     """
     entries: list[object] = [{"Home": "index.md"}]
     entries += [{SYSTEMS[system].name: items} for system, items in system_navs.items()]
+    entries.append({"Search": "search.md"})
     entries.append({"About the data": "about.md"})
     return entries
 
@@ -51,7 +52,8 @@ def nav(system_navs: dict[str, list[object]]) -> list[object]:
 def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, int],
                      release_labels: dict[str, str]) -> int:
     env = environment(templates_dir, html=False)
-    pages = [home_page(env, published, release_labels), about_page(env, release_labels)]
+    search = ("search.md", env.get_template("search_page.md.j2").render())
+    pages = [home_page(env, published, release_labels), about_page(env, release_labels), search]
     for path, markdown in pages:
         (docs_dir / path).write_text(markdown, encoding="utf-8")
     return len(pages)

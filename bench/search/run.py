@@ -1,0 +1,153 @@
+"""Search benchmark: index build time and memory, index size, bytes per query, latency, relevance.
+
+    .venv/bin/python -m bench.search.run [--out /tmp/search-bench] [--no-browser]
+
+Builds the index of the benchmark corpus (bench/search/corpus.py: every ICD-10-CM, ICD-10-PCS and
+HCPCS code plus content/ CPT records), then:
+
+- bytes per query, cold cache: the index files a query loads (the Python engine loads exactly the
+  files the browser engine loads), raw and gzip-compressed (level 6, like GitHub Pages);
+- keystroke-to-results-painted in headless Chromium over http (gzip not applied by the local server):
+  cold = first query on a fresh page, warm = the same query typed again after another one;
+- relevance: hit@1 and hit@10 over bench/search/relevance.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import resource
+import shutil
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from bench.search.corpus import all_documents
+from generator.search_index import write_search_index
+from generator.search_query import Filters, IndexReader, search
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parents[1]
+ASSETS = PROJECT / "site_templates" / "assets" / "search"
+
+
+def build(out: Path) -> dict:
+    documents = all_documents()
+    started = time.perf_counter()
+    stats = write_search_index(documents, out / "assets" / "search")
+    seconds = time.perf_counter() - started
+    files = list((out / "assets" / "search" / "index").rglob("*.js"))
+    gzipped = sum(len(gzip.compress(path.read_bytes(), 6)) for path in files)
+    return {"documents": stats.documents, "terms": stats.terms, "files": stats.files, "seconds": round(seconds, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "raw_mb": round(stats.bytes / 1e6, 1), "gzip_mb": round(gzipped / 1e6, 1),
+            "largest_file_kb": round(stats.largest_file_bytes / 1e3, 1)}
+
+
+def query_costs(index_dir: Path, queries: list[str]) -> list[tuple[str, int, int]]:
+    sizes: dict[str, tuple[int, int]] = {}
+    costs = []
+    for query in queries:
+        reader = IndexReader(index_dir)
+        search(reader, query, Filters(), limit=20)
+        raw = gz = 0
+        for name in reader.cache:
+            if name not in sizes:
+                data = (index_dir / f"{name}.js").read_bytes()
+                sizes[name] = (len(data), len(gzip.compress(data, 6)))
+            raw += sizes[name][0]
+            gz += sizes[name][1]
+        costs.append((query, raw, gz))
+    return costs
+
+
+def relevance(index_dir: Path, cases: list[dict]) -> tuple[float, float, list[str]]:
+    reader = IndexReader(index_dir)
+    at1 = at10 = 0
+    misses = []
+    for case in cases:
+        result = search(reader, case["query"], Filters(), limit=10)
+        codes = [hit.code for hit in result.hits]
+        at1 += bool(codes[:1] and codes[0] in case["expected"])
+        hit10 = any(code in case["expected"] for code in codes)
+        at10 += hit10
+        if not hit10:
+            misses.append(f"{case['query']!r}: got {codes[:3]}")
+    return at1 / len(cases), at10 / len(cases), misses
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def latency(site: Path, queries: list[str]) -> tuple[list[float], list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    shutil.copytree(ASSETS, site / "assets" / "search", dirs_exist_ok=True)
+    box = (PROJECT / "site_templates" / "overrides" / "partials" / "omc-search-box.html").read_text()
+    box = box.split("-#}", 1)[1].replace("{{ omc_root }}", "")
+    (site / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><input type="checkbox" id="__search"><header>' + box
+        + '</header><script src="assets/search/lunr.min.js"></script><script src="assets/search/search.js"></script>')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/"
+    cold, warm = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        for query in queries:
+            page = browser.new_page()
+            page.goto(root + "index.html")
+            field = page.locator("[data-omc-search-input]")
+            field.focus()
+            for text, bucket in ((query, cold), ("x" + query, None), (query, warm)):
+                count = page.evaluate("OMCSearch.timings.length")
+                field.fill(text)
+                page.wait_for_function(f"OMCSearch.timings.length > {count}")
+                if bucket is not None:
+                    bucket.append(page.evaluate("OMCSearch.timings[OMCSearch.timings.length - 1].ms"))
+            page.close()
+        browser.close()
+    server.shutdown()
+    return cold, warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("/tmp/search-bench"))
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    figures = build(args.out)
+    print("build:", json.dumps(figures))
+    index_dir = args.out / "assets" / "search" / "index"
+    cases = json.loads((HERE / "relevance.json").read_text())
+    queries = [case["query"] for case in cases]
+    costs = query_costs(index_dir, queries)
+    raw = [c[1] for c in costs]
+    gz = [c[2] for c in costs]
+    print(f"bytes per query, cold cache, {len(costs)} queries: gzip median {statistics.median(gz) / 1e3:.0f} KB, "
+          f"max {max(gz) / 1e3:.0f} KB; raw median {statistics.median(raw) / 1e3:.0f} KB, max {max(raw) / 1e3:.0f} KB")
+    worst = sorted(costs, key=lambda c: -c[2])[:3]
+    print("  largest:", ", ".join(f"{q!r} {g / 1e3:.0f} KB" for q, _, g in worst))
+    fixed = sum(len(gzip.compress((ASSETS / name).read_bytes(), 6)) for name in ("search.js", "lunr.min.js", "search.css"))
+    print(f"  plus once per page load (search.js, lunr.min.js, search.css): {fixed / 1e3:.0f} KB gzip")
+    at1, at10, misses = relevance(index_dir, cases)
+    print(f"relevance, {len(cases)} queries: hit@1 {at1:.0%}, hit@10 {at10:.0%}")
+    for miss in misses:
+        print("  miss:", miss)
+    if not args.no_browser:
+        cold, warm = latency(args.out, queries[::2])
+        print(f"latency, {len(cold)} queries (Chromium, local http): cold median {statistics.median(cold):.0f} ms "
+              f"(max {max(cold):.0f}), warm median {statistics.median(warm):.0f} ms (max {max(warm):.0f})")
+
+
+if __name__ == "__main__":
+    main()

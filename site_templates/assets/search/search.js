@@ -1,0 +1,819 @@
+/*
+ * Open Medical Codes: search engine and search box.
+ *
+ * The engine is the twin of generator/search_query.py (same parsing, same ranking; the
+ * tests compare both on one index). It reads the split index written by
+ * generator/search_index.py from ./index/ beside this file, loading each file with a
+ * script tag (so it works from file:// as well as http) and only the files a query needs.
+ * Needs lunr.js (lunr.min.js beside this file) for lunr's pipeline and query parser.
+ */
+(function () {
+  "use strict";
+  if (window.OMCSearch) return;   // included twice: the first copy does the work
+
+  var script = document.currentScript;
+  var ASSETS = script ? script.src.replace(/[^\/]*$/, "") : "";
+  var INDEX = ASSETS + "index/";
+  var SITE = new URL("../../", ASSETS || document.baseURI).href;
+  var FORMAT = 1;
+  var AFTER = "~";
+  var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS" };
+
+  // --- loading index files --------------------------------------------------------------------
+
+  var payloads = {};
+  var loading = {};
+  var requested = [];
+  window.OMCSearchData = function (name, payload) { payloads[name] = payload; };
+
+  function load(name) {
+    if (!loading[name]) {
+      requested.push(name);
+      loading[name] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = INDEX + name + ".js";
+        tag.async = true;
+        tag.onload = function () {
+          tag.remove();
+          if (name in payloads) resolve(payloads[name]);
+          else reject(new Error("search index file " + name + ".js did not register"));
+        };
+        tag.onerror = function () {
+          tag.remove();
+          delete loading[name];
+          reject(new Error("cannot load search index file " + name + ".js"));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return loading[name];
+  }
+
+  // --- text, the twin of generator/search_text.py -----------------------------------------------
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function words(text) {
+    var found = [];
+    fold(text).split(/[^a-z0-9']+/).forEach(function (part) {
+      part = part.replace(/^'+|'+$/g, "");
+      if (part) found.push(part);
+    });
+    return found;
+  }
+
+  var analysed = new Map();
+  function analyse(word) {
+    if (analysed.has(word)) return analysed.get(word);
+    var token = lunr.trimmer(new lunr.Token(word, {}));
+    var term = null;
+    if (lunr.stopWordFilter(token)) term = lunr.stemmer(token).toString() || null;
+    analysed.set(word, term);
+    return term;
+  }
+
+  function codeKey(code) { return code.toUpperCase().replace(/[\s.]/g, ""); }
+  function firstKey(code) { return codeKey(code).split("-")[0]; }
+
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE_OF = {};
+  for (var i = 0; i < ALPHABET.length; i++) VALUE_OF[ALPHABET.charCodeAt(i)] = i;
+
+  function decodePostings(text) {
+    var docs = [];
+    var values = [];
+    var doc = -1;
+    var number = 0;
+    for (var position = 0; position < text.length;) {
+      var value = VALUE_OF[text.charCodeAt(position++)];
+      if (value >= 32) { number = number * 32 + (value - 32); continue; }
+      doc += number * 32 + value + 1;
+      number = 0;
+      docs.push(doc);
+      values.push(VALUE_OF[text.charCodeAt(position++)]);
+    }
+    return { docs: docs, values: values };
+  }
+
+  function withinOne(a, b) {
+    if (a === b) return true;
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var start = 0;
+    while (start < Math.min(la, lb) && a[start] === b[start]) start++;
+    if (la === lb) {
+      if (a.slice(start + 1) === b.slice(start + 1)) return true;
+      return start + 1 < la && a[start] === b[start + 1] && a[start + 1] === b[start] && a.slice(start + 2) === b.slice(start + 2);
+    }
+    if (la > lb) return a.slice(start + 1) === b.slice(start);
+    return a.slice(start) === b.slice(start + 1);
+  }
+
+  function withinEdits(a, b, distance) {
+    if (distance <= 0) return a === b;
+    if (distance === 1) return withinOne(a, b);
+    if (Math.abs(a.length - b.length) > distance) return false;
+    var previous2 = [], previous = [], current, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], previous2[j - 2] + 1);
+      }
+      previous2 = previous;
+      previous = current;
+    }
+    return previous[b.length] <= distance;
+  }
+
+  function bisectLeft(list, key) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid] < key) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function bisectRight(list, key) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (key < list[mid]) hi = mid; else lo = mid + 1; }
+    return lo;
+  }
+
+  // --- the index ---------------------------------------------------------------------------------
+
+  var manifest = null;
+  var shardTerms = {};
+  var decoded = new Map();
+
+  function ready() {
+    return load("manifest").then(function (payload) {
+      if (payload.format !== FORMAT) throw new Error("search index format " + payload.format + ", expected " + FORMAT);
+      manifest = payload;
+      return payload;
+    });
+  }
+
+  function systemOf(doc) {
+    for (var i = 0; i < manifest.systems.length; i++) {
+      var system = manifest.systems[i];
+      if (system.base <= doc && doc < system.base + system.count) return system;
+    }
+    throw new Error("no document " + doc);
+  }
+
+  function chunkOf(system, position) { return load("d/" + system.key + "/" + Math.floor(position / manifest.chunk)); }
+
+  function lowerBound(system, key) {
+    var chunk = bisectLeft(system.starts, key);
+    if (chunk === 0) return Promise.resolve(0);
+    return load("d/" + system.key + "/" + (chunk - 1)).then(function (payload) {
+      for (var offset = 0; offset < payload.c.length; offset++) {
+        if (firstKey(payload.c[offset]) >= key) return (chunk - 1) * manifest.chunk + offset;
+      }
+      return chunk < system.starts.length ? chunk * manifest.chunk : system.count;
+    });
+  }
+
+  function Filters(options) {
+    options = options || {};
+    this.systems = options.systems && options.systems.length ? options.systems : null;
+    this.billableOnly = !!options.billableOnly;
+    this.includeTerminated = !!options.includeTerminated;
+  }
+  Filters.prototype.keep = function (system, flags) {
+    if (this.systems !== null && this.systems.indexOf(system) < 0) return false;
+    if (this.billableOnly && !(flags & 2)) return false;
+    return this.includeTerminated || !!(flags & 1);
+  };
+
+  function keptTest(system, filters) {
+    if (filters.systems !== null && filters.systems.indexOf(system.key) < 0) return Promise.resolve(function () { return false; });
+    var needed = (filters.billableOnly && system.mixed[0]) || (!filters.includeTerminated && system.mixed[1]);
+    if (!needed) return Promise.resolve(function () { return true; });
+    return load("f/" + system.key).then(function (flags) {
+      return function (position) { return filters.keep(system.key, flags.charCodeAt(position) - 48); };
+    });
+  }
+
+  function shardOf(term) { return bisectRight(manifest.shards, term) - 1; }
+
+  function shard(number) {
+    if (shardTerms[number]) return Promise.resolve(shardTerms[number]);
+    return load("t/" + number).then(function (entries) {
+      var map = new Map();
+      entries.forEach(function (entry) { map.set(entry[0], entry); });
+      shardTerms[number] = map;
+      return map;
+    });
+  }
+
+  function entry(term) {
+    var number = shardOf(term);
+    if (number < 0) return Promise.resolve(null);
+    return shard(number).then(function (map) { return map.get(term) || null; });
+  }
+
+  function vocabulary(length) {
+    if (manifest.lengths.indexOf(length) < 0) return Promise.resolve([]);
+    return load("v/" + length).then(function (text) { return text.split(" "); });
+  }
+
+  function postings(entry, field) {
+    var key = entry[0] + "\u0000" + field;
+    var found = decoded.get(key);
+    if (!found) { found = decodePostings(entry[3 + field]); decoded.set(key, found); }
+    return found;
+  }
+
+  // --- codes ------------------------------------------------------------------------------------
+
+  var CODE = /^[A-Z0-9.]+$/;
+  var RANGE = /^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$/;
+  var PCS_CODE = /^[0-9A-HJ-NP-Z]{7}$/;
+  var POWER = /(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]/;
+
+  function codeHits(query, filters) {
+    var text = query.trim().toUpperCase();
+    var spans = [];   // promises of [system, low, high, kind]
+    var exact = [];   // promises of [system, position] or null
+    var match = RANGE.exec(text);
+    if (match) {
+      var first = codeKey(match[1]), last = codeKey(match[2]);
+      if (!(/[0-9]/.test(first) && /[0-9]/.test(last)) || first > last) return Promise.resolve({ ranked: [], total: 0 });
+      manifest.systems.forEach(function (system) {
+        var pattern = new RegExp(system.pattern);
+        if (pattern.test(first) && pattern.test(last)) {
+          spans.push(Promise.all([lowerBound(system, first), lowerBound(system, last + AFTER)]).then(function (bounds) {
+            return [system, bounds[0], bounds[1], "range"];
+          }));
+        }
+      });
+    } else if (CODE.test(text)) {
+      var key = codeKey(text);
+      if (!key || !(/[0-9]/.test(key) || PCS_CODE.test(key))) return Promise.resolve({ ranked: [], total: 0 });
+      manifest.systems.forEach(function (system) {
+        if (!new RegExp(system.pattern).test(key)) return;
+        var bounds = Promise.all([lowerBound(system, key), lowerBound(system, key + AFTER)]).then(function (bounds) {
+          if (bounds[0] >= bounds[1]) return [bounds[0], bounds[1], false];
+          return chunkOf(system, bounds[0]).then(function (chunk) {
+            return [bounds[0], bounds[1], codeKey(chunk.c[bounds[0] % manifest.chunk]) === key];
+          });
+        });
+        exact.push(bounds.then(function (found) { return found[2] ? [system, found[0]] : null; }));
+        if (/[0-9]/.test(key)) {
+          spans.push(bounds.then(function (found) { return [system, found[2] ? found[0] + 1 : found[0], found[1], "prefix"]; }));
+        }
+      });
+    } else {
+      return Promise.resolve({ ranked: [], total: 0 });
+    }
+    return Promise.all([Promise.all(exact), Promise.all(spans)]).then(function (found) {
+      var exactFound = found[0].filter(Boolean);
+      var all = exactFound.map(function (hit) { return hit[0]; }).concat(found[1].map(function (span) { return span[0]; }));
+      var tests = {};
+      return Promise.all(all.map(function (system) {
+        return keptTest(system, filters).then(function (test) { tests[system.key] = test; });
+      })).then(function () {
+        var ranked = [];
+        var total = 0;
+        exactFound.forEach(function (hit) {
+          if (tests[hit[0].key](hit[1])) { ranked.push([hit[0].base + hit[1], "exact"]); total++; }
+        });
+        found[1].forEach(function (span) {
+          var system = span[0];
+          if (filters.systems !== null && filters.systems.indexOf(system.key) < 0) return;
+          for (var position = span[1]; position < span[2]; position++) {
+            if (tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
+          }
+        });
+        return { ranked: ranked, total: total };
+      });
+    });
+  }
+
+  // --- words ------------------------------------------------------------------------------------
+
+  function clausesOf(query) {
+    var ranking = manifest.ranking;
+    var fields = manifest.fields;
+    var allFields = fields.map(function (_, index) { return index; });
+    var clauses = [];
+    if (POWER.test(query)) {
+      var parsed = new lunr.Query(fields);
+      new lunr.QueryParser(query, parsed).parse();
+      parsed.clauses.forEach(function (clause) {
+        var clauseFields = clause.fields.map(function (name) { return fields.indexOf(name); });
+        if (clause.term.indexOf("*") >= 0) {
+          var pattern = fold(clause.term).replace(/[^a-z0-9'*]/g, "");
+          if (pattern.replace(/\*/g, "")) {
+            clauses.push({ term: null, raw: pattern, fields: clauseFields, presence: clause.presence, boost: clause.boost,
+              prefix: false, fuzzy: 0, fuzzyAlways: false, pattern: pattern });
+          }
+          return;
+        }
+        words(clause.term).forEach(function (word) {
+          var term = clause.usePipeline ? analyse(word) : word;
+          if (term !== null) {
+            clauses.push({ term: term, raw: word, fields: clauseFields, presence: clause.presence, boost: clause.boost,
+              prefix: false, fuzzy: Math.min(clause.editDistance || 0, 2), fuzzyAlways: true, pattern: null });
+          }
+        });
+      });
+      return clauses;
+    }
+    var typed = words(query);
+    var typing = !/\s$/.test(query);
+    var seen = new Set();
+    typed.forEach(function (word, number) {
+      var last = number === typed.length - 1;
+      var term = analyse(word);
+      var prefix = last && typing && word.length >= ranking.prefixMinLength && /^[a-z0-9]+$/.test(word);
+      if (term === null && !(prefix && typed.length === 1)) return;
+      var identity = term || "*" + word;
+      if (seen.has(identity)) return;
+      seen.add(identity);
+      clauses.push({ term: term, raw: word, fields: allFields, presence: 1, boost: 1, prefix: prefix,
+        fuzzy: word.length >= ranking.typoMinLength ? 1 : 0, fuzzyAlways: false, pattern: null });
+    });
+    return clauses;
+  }
+
+  function prefixed(prefix, shards) {
+    var first = Math.max(shardOf(prefix), 0), last = shardOf(prefix + AFTER);
+    if (last - first + 1 > shards) return Promise.resolve([]);
+    var loads = [];
+    for (var number = first; number <= last; number++) loads.push(shard(number));
+    return Promise.all(loads).then(function (maps) {
+      var entries = [];
+      maps.forEach(function (map) {
+        map.forEach(function (entry, term) { if (term.lastIndexOf(prefix, 0) === 0) entries.push(entry); });
+      });
+      return entries.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+    });
+  }
+
+  function near(clause) {
+    var targets = [];
+    [clause.term, clause.raw].forEach(function (target) { if (target && targets.indexOf(target) < 0) targets.push(target); });
+    var lengths = [];
+    targets.forEach(function (target) {
+      for (var d = -clause.fuzzy; d <= clause.fuzzy; d++) {
+        if (lengths.indexOf(target.length + d) < 0) lengths.push(target.length + d);
+      }
+    });
+    lengths.sort(function (a, b) { return a - b; });
+    return Promise.all(lengths.map(vocabulary)).then(function (lists) {
+      var found = new Set();
+      lists.forEach(function (list) {
+        list.forEach(function (candidate) {
+          if (targets.some(function (target) { return withinEdits(target, candidate, clause.fuzzy); })) found.add(candidate);
+        });
+      });
+      var head = targets[0][0];
+      return Array.from(found).sort(function (a, b) {
+        var ka = a[0] !== head ? 1 : 0, kb = b[0] !== head ? 1 : 0;
+        return ka - kb || (a < b ? -1 : a > b ? 1 : 0);
+      });
+    });
+  }
+
+  function expansions(clause) {
+    var ranking = manifest.ranking;
+    var weights = ranking.matchWeight;
+    var found = new Map();
+    if (clause.pattern !== null) {
+      var head = clause.pattern.split("*")[0];
+      var candidates;
+      if (clause.pattern === head + "*") {
+        candidates = prefixed(head, 2 * ranking.prefixMaxShards);
+      } else {
+        var regex = new RegExp("^" + clause.pattern.split("*").map(function (part) {
+          return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        }).join(".*") + "$");
+        candidates = Promise.all(manifest.lengths.map(vocabulary)).then(function (lists) {
+          var terms = [];
+          lists.forEach(function (list) { list.forEach(function (term) { if (regex.test(term)) terms.push(term); }); });
+          terms.sort();
+          return Promise.all(terms.slice(0, ranking.wildcardMaxTerms).map(entry)).then(function (entries) {
+            return entries.filter(Boolean);
+          });
+        });
+      }
+      return candidates.then(function (entries) {
+        return entries.slice(0, ranking.wildcardMaxTerms).map(function (e) { return [e, weights.exact]; });
+      });
+    }
+    var exact = clause.term !== null ? entry(clause.term) : Promise.resolve(null);
+    var starting = clause.prefix ? prefixed(clause.raw, ranking.prefixMaxShards) : Promise.resolve([]);
+    return Promise.all([exact, starting]).then(function (got) {
+      if (got[0]) found.set(got[0][0], [got[0], weights.exact]);
+      got[1].slice(0, ranking.prefixMaxTerms).forEach(function (e) {
+        if (!found.has(e[0])) found.set(e[0], [e, weights.prefix]);
+      });
+      if (!(clause.fuzzy && (clause.fuzzyAlways || (found.size === 0 && clause.raw.length >= ranking.typoMinLength)))) {
+        return Array.from(found.values());
+      }
+      return near(clause).then(function (terms) {
+        return Promise.all(terms.slice(0, ranking.typoMaxTerms).map(entry)).then(function (entries) {
+          entries.forEach(function (e) { if (e && !found.has(e[0])) found.set(e[0], [e, weights.typo]); });
+          return Array.from(found.values());
+        });
+      });
+    });
+  }
+
+  function wordHits(query, filters) {
+    var clauses = clausesOf(query);
+    var ranking = manifest.ranking;
+    var tfn = ranking.tfn, fieldWeight = ranking.fieldWeight, fieldClass = ranking.fieldClass, extra = ranking.bestFieldExtra;
+    return Promise.all(clauses.map(expansions)).then(function (expanded) {
+      var coverage = new Map(), weakest = new Map(), score = new Map(), flags = new Map();
+      var required = null;
+      var prohibited = new Set();
+      var matched = new Set();
+      clauses.forEach(function (clause, index) {
+        var entries = expanded[index];
+        var best = new Map(), bestClass = new Map(), top = new Map();
+        if (clause.presence !== 3) entries.forEach(function (e) { matched.add(e[0][0]); });
+        clause.fields.forEach(function (field) {
+          var inField = new Map();
+          entries.forEach(function (pair) {
+            var e = pair[0];
+            var multiplier = e[2] * fieldWeight[field] * pair[1] * clause.boost;
+            var list = postings(e, field);
+            for (var i = 0; i < list.docs.length; i++) {
+              var doc = list.docs[i], value = list.values[i];
+              var points = multiplier * tfn[value >> 2];
+              if (points > (inField.get(doc) || 0)) inField.set(doc, points);
+              flags.set(doc, value & 3);
+            }
+          });
+          inField.forEach(function (points, doc) {
+            best.set(doc, (best.get(doc) || 0) + points);
+            if (points > (top.get(doc) || 0)) top.set(doc, points);
+            if (fieldClass[field] > (bestClass.get(doc) || 0)) bestClass.set(doc, fieldClass[field]);
+          });
+        });
+        top.forEach(function (points, doc) { best.set(doc, best.get(doc) + extra * points); });
+        if (clause.presence === 3) { best.forEach(function (_, doc) { prohibited.add(doc); }); return; }
+        if (clause.presence === 2) {
+          if (required === null) required = new Set(best.keys());
+          else required = new Set(Array.from(required).filter(function (doc) { return best.has(doc); }));
+        }
+        best.forEach(function (points, doc) {
+          coverage.set(doc, (coverage.get(doc) || 0) + 1);
+          score.set(doc, (score.get(doc) || 0) + points);
+          weakest.set(doc, Math.min(weakest.has(doc) ? weakest.get(doc) : 9, bestClass.get(doc)));
+        });
+      });
+      var docs = [];
+      coverage.forEach(function (_, doc) {
+        if (prohibited.has(doc) || (required !== null && !required.has(doc))) return;
+        if (filters.keep(systemOf(doc).key, flags.get(doc))) docs.push(doc);
+      });
+      docs.sort(function (a, b) {
+        return (coverage.get(b) - coverage.get(a)) || (weakest.get(b) - weakest.get(a)) || (score.get(b) - score.get(a))
+          || ((flags.get(b) >> 1) - (flags.get(a) >> 1)) || ((flags.get(b) & 1) - (flags.get(a) & 1)) || (a - b);
+      });
+      return { docs: docs, terms: Array.from(matched).sort() };
+    });
+  }
+
+  // --- the query --------------------------------------------------------------------------------
+
+  function hitsOf(ranked, limit) {
+    return Promise.all(ranked.slice(0, limit).map(function (pair) {
+      var system = systemOf(pair[0]);
+      var position = pair[0] - system.base;
+      return chunkOf(system, position).then(function (chunk) {
+        var offset = position % manifest.chunk;
+        var flags = chunk.f.charCodeAt(offset) - 48;
+        var code = chunk.c[offset];
+        return {
+          system: system.key, code: code, title: chunk.t[offset], name: chunk.n[offset],
+          url: chunk.u[String(offset)] || system.key + "/" + code + ".html",
+          billable: !!(flags & 2), active: !!(flags & 1), kind: pair[1],
+        };
+      });
+    }));
+  }
+
+  /** Answer a query: {query, total, hits, terms, error}. Same results as `python -m generator search`. */
+  function search(query, options, limit) {
+    var filters = new Filters(options);
+    limit = limit || 10;
+    var result = { query: query, total: 0, hits: [], terms: [], error: null };
+    if (!query.trim()) return Promise.resolve(result);
+    return ready().then(function () {
+      return codeHits(query, filters);
+    }).then(function (codes) {
+      if (codes.ranked.length) return codes;
+      var words;
+      try {
+        words = wordHits(query, filters);
+      } catch (error) {
+        if (error instanceof lunr.QueryParseError) { result.error = "cannot read the query: " + error.message; return null; }
+        throw error;
+      }
+      return words.then(function (found) {
+        result.terms = found.terms;
+        return { ranked: found.docs.map(function (doc) { return [doc, "words"]; }), total: found.docs.length };
+      });
+    }).then(function (found) {
+      if (!found) return result;
+      result.total = found.total;
+      return hitsOf(found.ranked, limit).then(function (hits) { result.hits = hits; return result; });
+    });
+  }
+
+  // --- user interface ---------------------------------------------------------------------------
+
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attributes[name];
+      else node.setAttribute(name, attributes[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  /** ``text`` with the words whose term was matched wrapped in <mark>. */
+  function highlighted(text, terms) {
+    var fragment = document.createDocumentFragment();
+    text.split(/([^A-Za-z0-9\u00C0-\u024F']+)/).forEach(function (part) {
+      if (!part) return;
+      var found = words(part);
+      var hit = found.length === 1 && (terms.has(analyse(found[0])) || terms.has(found[0]));
+      fragment.appendChild(hit ? element("mark", { text: part }) : document.createTextNode(part));
+    });
+    return fragment;
+  }
+
+  function resultItem(hit, terms, id) {
+    var notes = [];
+    if (!hit.billable) notes.push("header");
+    if (!hit.active) notes.push("terminated");
+    var title = element("div", { class: "omcs-result__title" });
+    title.appendChild(highlighted(hit.title, terms));
+    var name = null;
+    if (hit.name) { name = element("div", { class: "omcs-result__name" }); name.appendChild(highlighted(hit.name, terms)); }
+    var code = element("span", { class: "omcs-result__code" });
+    if (hit.kind === "words") code.textContent = hit.code;
+    else code.appendChild(element("mark", { text: hit.code }));
+    return element("li", { class: "md-search-result__item omcs-result", role: "option", id: id, "aria-selected": "false" }, [
+      element("a", { class: "md-search-result__link", href: SITE + hit.url, tabindex: "-1", "data-code": hit.system + ":" + hit.code }, [
+        element("article", { class: "md-search-result__article md-typeset omcs-result__body" }, [
+          element("div", { class: "omcs-result__head" }, [
+            code,
+            element("span", { class: "omcs-badge omcs-badge--" + hit.system, text: NAMES[hit.system] || hit.system }),
+            notes.length ? element("span", { class: "omcs-result__note", text: notes.join(", ") }) : null,
+          ]),
+          title,
+          name,
+        ]),
+      ]),
+    ]);
+  }
+
+  function plural(count, one, many) { return count.toLocaleString("en-US") + " " + (count === 1 ? one : many); }
+
+  var instances = 0;
+
+  /**
+   * One search box with its results: the header search (compact) or the search page (full).
+   * ``root`` holds an <input data-omc-search-input>, an element [data-omc-search-meta],
+   * an <ol data-omc-search-list> and optionally [data-omc-search-filters].
+   */
+  function SearchBox(root, options) {
+    var self = this;
+    this.id = "omc-search-" + (++instances);
+    this.root = root;
+    this.page = !!options.page;
+    this.input = root.querySelector("[data-omc-search-input]");
+    this.meta = root.querySelector("[data-omc-search-meta]");
+    this.list = root.querySelector("[data-omc-search-list]");
+    this.more = root.querySelector("[data-omc-search-more]");
+    this.limit = this.page ? 50 : 20;
+    this.sequence = 0;
+    this.active = -1;
+    this.filters = { systems: [], billableOnly: false, includeTerminated: false };
+    this.list.id = this.list.id || this.id + "-list";
+    this.list.setAttribute("role", "listbox");
+    this.input.setAttribute("role", "combobox");
+    this.input.setAttribute("aria-controls", this.list.id);
+    this.input.setAttribute("aria-autocomplete", "list");
+    this.input.setAttribute("aria-expanded", "false");
+    var filterHolder = root.querySelector("[data-omc-search-filters]");
+    if (filterHolder) this.buildFilters(filterHolder);
+    this.input.addEventListener("focus", function () { ready().catch(function () {}); self.open(true); });
+    this.input.addEventListener("input", function (event) { self.started = event.timeStamp; self.run(); });
+    this.input.addEventListener("keydown", function (event) { self.key(event); });
+    if (this.more) this.more.addEventListener("click", function () { self.limit += 50; self.run(); });
+    var form = this.input.form;
+    if (form) {
+      form.addEventListener("submit", function (event) { event.preventDefault(); self.follow(); });
+      form.addEventListener("reset", function () { setTimeout(function () { self.run(); self.input.focus(); }, 0); });
+    }
+  }
+
+  SearchBox.prototype.buildFilters = function (holder) {
+    var self = this;
+    var select = element("select", { class: "omcs-filter__system", "aria-label": "Code system", "data-omc-filter": "system" }, [
+      element("option", { value: "", text: "All code systems" }),
+    ]);
+    ["icd10cm", "cpt", "hcpcs", "icd10pcs"].forEach(function (key) {
+      select.appendChild(element("option", { value: key, text: NAMES[key] }));
+    });
+    var billable = element("input", { type: "checkbox", "data-omc-filter": "billable" });
+    var terminated = element("input", { type: "checkbox", "data-omc-filter": "terminated" });
+    holder.appendChild(select);
+    holder.appendChild(element("label", { class: "omcs-filter" }, [billable, document.createTextNode(" Billable only")]));
+    holder.appendChild(element("label", { class: "omcs-filter" }, [terminated, document.createTextNode(" Include terminated")]));
+    this.controls = { system: select, billable: billable, terminated: terminated };
+    [select, billable, terminated].forEach(function (control) {
+      control.addEventListener("change", function () {
+        self.filters = {
+          systems: select.value ? [select.value] : [],
+          billableOnly: billable.checked,
+          includeTerminated: terminated.checked,
+        };
+        self.started = performance.now();
+        self.run();
+      });
+    });
+  };
+
+  SearchBox.prototype.setFilters = function (filters) {
+    this.filters = filters;
+    if (!this.controls) return;
+    this.controls.system.value = filters.systems.length ? filters.systems[0] : "";
+    this.controls.billable.checked = filters.billableOnly;
+    this.controls.terminated.checked = filters.includeTerminated;
+  };
+
+  SearchBox.prototype.open = function (state) {
+    if (this.page) return;
+    var toggle = document.getElementById("__search");
+    if (toggle && toggle.checked !== state) {
+      toggle.checked = state;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    this.root.classList.toggle("omcs-open", state);
+    this.input.setAttribute("aria-expanded", state ? "true" : "false");
+  };
+
+  SearchBox.prototype.items = function () { return this.list.querySelectorAll(".omcs-result"); };
+
+  SearchBox.prototype.select = function (index) {
+    var items = this.items();
+    if (!items.length) { this.active = -1; return; }
+    index = Math.max(-1, Math.min(index, items.length - 1));
+    this.active = index;
+    for (var i = 0; i < items.length; i++) {
+      items[i].setAttribute("aria-selected", i === index ? "true" : "false");
+      items[i].classList.toggle("omcs-result--active", i === index);
+    }
+    if (index >= 0) {
+      this.input.setAttribute("aria-activedescendant", items[index].id);
+      items[index].scrollIntoView({ block: "nearest" });
+    } else {
+      this.input.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  SearchBox.prototype.follow = function () {
+    var items = this.items();
+    var item = items[this.active >= 0 ? this.active : 0];
+    if (item) { window.location.href = item.querySelector("a").href; return; }
+    if (!this.page && this.input.value.trim()) {
+      window.location.href = SITE + "search.html?q=" + encodeURIComponent(this.input.value);
+    }
+  };
+
+  SearchBox.prototype.key = function (event) {
+    if (event.key === "ArrowDown") { event.preventDefault(); this.select(this.active + 1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); this.select(this.active - 1); }
+    else if (event.key === "Enter") { event.preventDefault(); this.follow(); }
+    else if (event.key === "Escape") {
+      event.preventDefault();
+      if (this.page) { this.input.value = ""; this.run(); return; }
+      this.open(false);
+      this.input.blur();
+    }
+  };
+
+  SearchBox.prototype.run = function () {
+    var self = this;
+    var query = this.input.value;
+    var sequence = ++this.sequence;
+    var started = this.started || performance.now();
+    this.started = null;
+    if (this.page) this.share(query);
+    if (!query.trim()) {
+      this.list.textContent = "";
+      this.meta.textContent = "Type a code (E11.65, 0DTJ4ZZ, J9035), a code prefix or range (E11.6, 96401-96549) or words.";
+      if (this.more) this.more.hidden = true;
+      this.active = -1;
+      return Promise.resolve(null);
+    }
+    return search(query, this.filters, this.limit).then(function (result) {
+      if (sequence !== self.sequence) return result;
+      self.paint(result);
+      var painted = performance.now();
+      OMCSearch.timings.push({ query: query, ms: painted - started });
+      self.root.setAttribute("data-omc-done", String(sequence));
+      self.root.setAttribute("data-omc-query", query);
+      return result;
+    }).catch(function (error) {
+      if (sequence !== self.sequence) return null;
+      self.list.textContent = "";
+      self.meta.textContent = "Search is not available: " + error.message;
+      self.root.setAttribute("data-omc-done", String(sequence));
+      return null;
+    });
+  };
+
+  SearchBox.prototype.paint = function (result) {
+    var self = this;
+    var terms = new Set(result.terms);
+    this.list.textContent = "";
+    if (result.error) {
+      this.meta.textContent = result.error;
+    } else if (!result.total) {
+      this.meta.textContent = "No codes match.";
+    } else {
+      var kind = result.hits.length ? result.hits[0].kind : "words";
+      var what = kind === "exact" || kind === "prefix" ? " (codes in code order)" : kind === "range" ? " in the range" : "";
+      this.meta.textContent = plural(result.total, "result", "results") + what
+        + (result.hits.length < result.total ? ", showing " + result.hits.length : "");
+    }
+    result.hits.forEach(function (hit, index) { self.list.appendChild(resultItem(hit, terms, self.id + "-" + index)); });
+    if (this.more) this.more.hidden = result.hits.length >= result.total;
+    this.active = -1;
+    if (!this.page && result.hits.length) this.select(0);
+  };
+
+  SearchBox.prototype.share = function (query) {
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    if (this.filters.systems.length) params.set("system", this.filters.systems[0]);
+    if (this.filters.billableOnly) params.set("billable", "1");
+    if (this.filters.includeTerminated) params.set("terminated", "1");
+    var text = params.toString();
+    try {
+      history.replaceState(null, "", window.location.pathname + (text ? "?" + text : ""));
+    } catch (error) { /* some browsers refuse this for file:// pages */ }
+  };
+
+  function start() {
+    document.querySelectorAll("[data-omc-search]").forEach(function (root) {
+      if (root.omcSearch) return;
+      var box = new SearchBox(root, { page: root.hasAttribute("data-omc-search-page") });
+      root.omcSearch = box;
+      if (box.page) {
+        var params = new URLSearchParams(window.location.search);
+        box.setFilters({
+          systems: params.get("system") ? [params.get("system")] : [],
+          billableOnly: params.get("billable") === "1",
+          includeTerminated: params.get("terminated") === "1",
+        });
+        box.input.value = params.get("q") || "";
+        box.run();
+      } else {
+        var toggle = document.getElementById("__search");
+        if (toggle) {
+          toggle.addEventListener("change", function () {
+            box.root.classList.toggle("omcs-open", toggle.checked);
+            if (toggle.checked && document.activeElement !== box.input) box.input.focus();
+          });
+        }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "/" || event.key === "s" || event.key === "f") {
+        var input = document.querySelector("[data-omc-search-page] [data-omc-search-input]")
+          || document.querySelector("[data-omc-search] [data-omc-search-input]");
+        if (input) { event.preventDefault(); event.stopImmediatePropagation(); input.focus(); }
+      }
+    }, true);
+  }
+
+  window.OMCSearch = {
+    search: search,
+    ready: ready,
+    requested: requested,
+    timings: [],
+    words: words,
+    analyse: analyse,
+    codeKey: codeKey,
+  };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

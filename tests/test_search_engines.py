@@ -1,0 +1,128 @@
+"""The search index on a small fixture: the CLI's exact answers, and the browser engine ranking the same."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Abort
+from generator.search_index import SearchDocument, write_search_index
+from generator.search_query import Filters, IndexReader, search
+from test_search_parity import PROJECT, run_engine
+
+DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "search" / "documents.json"
+
+
+def fixture_documents() -> list[SearchDocument]:
+    return [SearchDocument(**{**item, "synonyms": tuple(item["synonyms"])})
+            for item in json.loads(DOCUMENTS.read_text(encoding="utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def index_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search")
+    stats = write_search_index(fixture_documents(), out)
+    assert (stats.documents, stats.doc_chunks) == (41, 4)
+    return out
+
+
+def cli(index_parent: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "search", *args, "--index", str(index_parent / "index")],
+                          capture_output=True, text=True, cwd=PROJECT)
+
+
+def test_cli_exact_code_in_any_form(index_parent: Path) -> None:
+    for typed in ("E11.65", "e1165", " E11.65 "):
+        result = cli(index_parent, typed)
+        assert (result.returncode, result.stdout) == (0, (
+            "  1. ICD-10-CM  E11.65    Type 2 diabetes mellitus with hyperglycemia\n"
+            "1 result\n"))
+
+
+def test_cli_prefix_lists_the_header_first_then_code_order(index_parent: Path) -> None:
+    assert cli(index_parent, "E11.6").stdout == (
+        "  1. ICD-10-CM  E11.6     Type 2 diabetes mellitus with other specified complications (header)\n"
+        "  2. ICD-10-CM  E11.62    Type 2 diabetes mellitus with skin complications (header)\n"
+        "  3. ICD-10-CM  E11.621   Type 2 diabetes mellitus with foot ulcer\n"
+        "  4. ICD-10-CM  E11.65    Type 2 diabetes mellitus with hyperglycemia\n"
+        "4 results\n")
+
+
+def test_cli_range_and_filters(index_parent: Path) -> None:
+    assert cli(index_parent, "96401-96549", "--limit", "3").stdout == (
+        "  1. CPT        96401-96549 Chemotherapy and other highly complex drug administration (header)\n"
+        "  2. CPT        96401     Anti-cancer drug (non-hormonal) given as a shot under the skin or into a muscle\n"
+        "  3. CPT        96409     First chemotherapy drug given as a quick IV push\n"
+        "7 results, showing 3\n")
+    assert cli(index_parent, "E08-E13", "--billable-only", "--limit", "2").stdout == (
+        "  1. ICD-10-CM  E10.9     Type 1 diabetes mellitus without complications\n"
+        "  2. ICD-10-CM  E11.621   Type 2 diabetes mellitus with foot ulcer\n"
+        "5 results, showing 2\n")
+
+
+def test_cli_words_typo_synonyms_and_terminated_codes(index_parent: Path) -> None:
+    assert cli(index_parent, "diabetis", "--limit", "1").stdout == (
+        "  1. ICD-10-CM  E08-E13   Diabetes mellitus (header)\n11 results, showing 1\n")
+    assert cli(index_parent, "heart attack").stdout == (
+        "  1. ICD-10-CM  I21.9     Acute myocardial infarction, unspecified\n"
+        "  2. ICD-10-CM  I21       Acute myocardial infarction (header)\n"
+        "2 results\n")
+    nothing = cli(index_parent, "bladder")
+    assert (nothing.returncode, nothing.stdout) == (1, "0 results\n")
+    assert cli(index_parent, "bladder", "--include-terminated").stdout.startswith(
+        "  1. HCPCS Level II Q2004     Irrigation solution for treatment of bladder calculi")
+
+
+def test_cli_lunr_query_syntax(index_parent: Path) -> None:
+    assert cli(index_parent, "+diabetes -type").stdout == (
+        "  1. ICD-10-CM  E08-E13   Diabetes mellitus (header)\n"
+        "  2. ICD-10-CM  E13       Other specified diabetes mellitus (header)\n"
+        "  3. ICD-10-CM  E13.9     Other specified diabetes mellitus without complications\n"
+        "3 results\n")
+    assert cli(index_parent, "colour:red").stdout.startswith("cannot read the query: ")
+
+
+def test_cli_without_an_index_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(Abort, match="no search index here"):
+        IndexReader(tmp_path)
+
+
+def test_a_code_twice_fails_the_build(tmp_path: Path) -> None:
+    documents = fixture_documents()
+    with pytest.raises(Abort, match=r"search index: icd10cm code 'E11.65' appears twice"):
+        write_search_index(documents + [documents[7]], tmp_path)
+
+
+QUERIES = [
+    ("E11.65", {}), ("e1165", {}), (" J9035 ", {}), ("E11.6", {}), ("964", {}), ("0DT", {}), ("J90", {}), ("0dtj4zz", {}),
+    ("96401-96549", {}), ("E08-E13", {}), ("E08 – E13", {"billableOnly": True}), ("E11", {"systems": ["hcpcs"]}),
+    ("diabet", {}), ("diabetes ", {}), ("type 2 diabetes", {}), ("diabetis", {}), ("pnuemonia", {}), ("chemo", {}),
+    ("chemo infusion", {}), ("chemo infusion", {"systems": ["cpt"], "billableOnly": True}), ("heart attack", {}),
+    ("broken wrist", {}), ("appendectomy", {}), ("knee replacement", {}), ("flu shot", {}), ("insulin", {}),
+    ("bladder", {}), ("bladder", {"includeTerminated": True}), ("the", {}), ("xyzzy", {}),
+    ("+diabetes -type", {}), ("title:appendix", {}), ("diab*", {}), ("*itis", {}), ("injection^3 carboplatin", {}),
+    ("bevacizumab~1", {}), ("synonyms:vermiform", {}), ("colour:red", {}),
+]
+
+
+def test_browser_engine_ranks_like_the_cli(index_parent: Path) -> None:
+    reader = IndexReader(index_parent / "index")
+    expected = []
+    for query, options in QUERIES:
+        filters = Filters(
+            systems=frozenset(options["systems"]) if "systems" in options else None,
+            billable_only=options.get("billableOnly", False),
+            include_terminated=options.get("includeTerminated", False),
+        )
+        result = search(reader, query, filters, limit=20)
+        expected.append({"query": query, "total": result.total, "error": result.error is not None,
+                         "hits": [f"{hit.system}:{hit.code}:{hit.kind}" for hit in result.hits]})
+    answers = run_engine("search", [{"query": q, "filters": o, "limit": 20} for q, o in QUERIES], index_parent)
+    browser = [{"query": answer["query"], "total": answer["total"], "error": answer["error"] is not None,
+                "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
+    assert browser == expected
+    assert sum(1 for item in expected if item["hits"]) >= 30
