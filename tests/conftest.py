@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,29 @@ from generator.validate import load_content
 TESTS = Path(__file__).resolve().parent
 PROJECT = TESTS.parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content"
+FIXTURES = TESTS / "fixtures"
+FIXTURE_ICD10CM = FIXTURES / "icd10cm" / "tabular.xml"
+
+
+def write_cms_fixture_data(folder: Path) -> Path:
+    """Assemble the small fixture releases under the official file names, in CMS's formats (zips, CRLF)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pcs = FIXTURES / "icd10pcs"
+    for name in ("icd10pcs_tables_2026.xml", "icd10pcs_definitions_2026.xml"):
+        shutil.copy(pcs / name, folder / name)
+    with zipfile.ZipFile(folder / "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip", "w") as archive:
+        order = (pcs / "icd10pcs_order_2026.txt").read_text(encoding="ascii")
+        archive.writestr("icd10pcs_order_2026.txt", order.replace("\r\n", "\n").replace("\n", "\r\n"))
+    with zipfile.ZipFile(folder / "january-2026-alpha-numeric-hcpcs-file.zip", "w") as archive:
+        for member in sorted((FIXTURES / "hcpcs").iterdir()):
+            if member.suffix == ".txt":
+                archive.writestr(member.name, member.read_bytes())
+    return folder
+
+
+#: Command-line options that build every code system from the fixture releases.
+def fixture_data_options(cms_data: Path) -> list[str]:
+    return ["--cms-data", str(cms_data), "--icd10cm-xml", str(FIXTURE_ICD10CM), "--unverified-data"]
 
 
 @pytest.fixture
@@ -34,11 +58,14 @@ def problems_of(content_dir: Path) -> list[str]:
     return []
 
 
-def run_build(content: Path, root: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real build command on ``content``, writing ``root/build`` and ``root/site``."""
+def run_build(content: Path, root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run the real build command on ``content`` and the fixture releases, writing ``root/build`` and ``root/site``."""
+    cms_data = root / "cms-data"
+    if not cms_data.exists():
+        write_cms_fixture_data(cms_data)
     return subprocess.run(
         [sys.executable, "-m", "generator", "--content", str(content), "--build-dir", str(root / "build"),
-         "--site-dir", str(root / "site"), "--systems", "cpt", "build"],
+         "--site-dir", str(root / "site"), *fixture_data_options(cms_data), *options, "build"],
         capture_output=True, text=True, cwd=PROJECT,
     )
 
@@ -47,6 +74,7 @@ def run_build(content: Path, root: Path) -> subprocess.CompletedProcess[str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content set built in strict mode; the path of its site folder."""
     root = tmp_path_factory.mktemp("fixture-site")
-    result = run_build(FIXTURE_CONTENT, root)
+    result = run_build(FIXTURE_CONTENT, root, "--site-url", "https://example.org/codes/",
+                       "--repo-url", "https://github.com/example/codes")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"

@@ -72,3 +72,23 @@ def test_file_mode_navigation(browser, site: Path) -> None:
 
 def test_http_navigation(browser, http_root: str) -> None:
     _walk_from_code_page(browser, http_root)
+
+
+@pytest.mark.parametrize("start", ["icd10pcs/0DTJ4ZZ.html", "icd10cm/chapter-04.html"])
+def test_header_search_from_disk(browser, site: Path, start: str) -> None:
+    """From a lean code page and from a Material page opened via file://: type a code, press Enter, land on it."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site.as_uri()}/{start}")
+    box = page.locator("[data-omc-search-input]").first
+    box.click()
+    box.fill("e1165")
+    first = page.locator("[data-omc-search-list] a").first
+    first.wait_for()
+    assert "E11.65" in first.inner_text()
+    box.press("Enter")
+    page.wait_for_url("**/icd10cm/E11.65.html")
+    assert page.locator("h1").inner_text().startswith("E11.65 Type 2 diabetes mellitus with hyperglycemia")
+    assert errors == []
+    page.close()

@@ -50,12 +50,20 @@ def parse(path: Path) -> _Page:
 
 
 def test_pages_exist(site: Path) -> None:
-    built = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    assert built == [
-        "404.html", "about.html",
-        "cpt/96360-96379.html", "cpt/96365.html", "cpt/96367.html", "cpt/96401-96549.html",
-        "cpt/96413.html", "cpt/96415.html", "cpt/96417.html", "cpt/index.html", "index.html", "search.html",
-    ]
+    built = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
+    expected = {
+        "404.html", "about.html", "index.html", "search.html",
+        "cpt/index.html", "cpt/96360-96379.html", "cpt/96401-96549.html", "cpt/96417.html",
+        "icd10cm/index.html", "icd10cm/chapter-04.html", "icd10cm/E08-E13.html", "icd10cm/E11.html",
+        "icd10cm/E11.65.html", "icd10cm/S72.001A.html", "icd10cm/T36.0X1A.html",
+        "icd10pcs/index.html", "icd10pcs/section-0.html", "icd10pcs/body-system-0D.html", "icd10pcs/table-0DT.html",
+        "icd10pcs/definitions-0.html", "icd10pcs/0DTJ4ZZ.html",
+        "hcpcs/index.html", "hcpcs/section-J.html", "hcpcs/J9000-J9099.html", "hcpcs/J9035.html",
+        "hcpcs/modifiers.html", "hcpcs/modifier-GY.html",
+    }
+    assert expected <= built, sorted(expected - built)
+    # Chapters and blocks have index pages, not code pages; the code pages are exactly the codes.
+    assert "icd10cm/4.html" not in built
 
 
 def test_code_page_sections_in_order(site: Path) -> None:
@@ -136,7 +144,7 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
     ]
     after = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()}
     assert after == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "content", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "cms-data", "content", "site"]
 
 
 def test_failed_mkdocs_build_leaves_site_untouched(tmp_path: Path) -> None:

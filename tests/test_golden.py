@@ -9,10 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_CONTENT, PROJECT, TESTS
+from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, TESTS, write_cms_fixture_data
 
+from generator.official import load_official
+from generator.pages import page_builders
 from generator.pages.common import PageSettings
-from generator.pages.cpt import CptPages
 from generator.pages.render import CODE_TEMPLATE, INDEX_TEMPLATE, environment, render_code_page, render_index_page
 from generator.relations import Catalog
 from generator.settings import SiteSettings
@@ -24,21 +25,35 @@ SITE = SiteSettings(site_url="https://example.org/codes/", repo_url="https://git
 GOLDEN = TESTS / "golden"
 
 
+#: One code page of each system, and index pages of each kind.
+GOLDEN_PAGES = [
+    "cpt/96417.html", "cpt/96413.html", "cpt/96401-96549.md", "cpt/index.md",
+    "icd10cm/E11.65.html", "icd10cm/S72.001A.html", "icd10cm/E11.html", "icd10cm/E08-E13.md",
+    "icd10pcs/0DTJ4ZZ.html", "icd10pcs/table-0DT.md",
+    "hcpcs/J9035.html", "hcpcs/J9000-J9099.md",
+]
+
+
 @pytest.fixture(scope="module")
-def pages() -> dict[str, str]:
-    catalog = Catalog(load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent))
-    builder = CptPages(PageSettings(catalog, SITE, STYLESHEETS))
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every page of the fixture content and fixture releases, rendered, by site path."""
+    cms_data = write_cms_fixture_data(tmp_path_factory.mktemp("cms-data"))
+    official = load_official(("cpt", "icd10cm", "icd10pcs", "hcpcs"), cms_data=cms_data,
+                             icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    catalog = Catalog(load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent, official=official), official)
     templates = PROJECT / "site_templates"
     index_template = environment(templates, html=False).get_template(INDEX_TEMPLATE)
     code_template = environment(templates, html=True).get_template(CODE_TEMPLATE)
-    rendered = {page.path: render_index_page(index_template, page) for page in builder.index_pages()}
-    for code in builder.code_keys():
-        page = builder.code_page(code)
-        rendered[page.path] = render_code_page(code_template, page)
+    rendered = {}
+    for builder in page_builders(catalog, PageSettings(catalog, SITE, STYLESHEETS)):
+        rendered.update({page.path: render_index_page(index_template, page) for page in builder.index_pages()})
+        for key in builder.code_keys():
+            page = builder.code_page(key)
+            rendered[page.path] = render_code_page(code_template, page)
     return rendered
 
 
-@pytest.mark.parametrize("page", ["cpt/96417.html", "cpt/96413.html", "cpt/96401-96549.md", "cpt/index.md"])
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
 def test_page_matches_golden(pages: dict[str, str], page: str) -> None:
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):

@@ -85,7 +85,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
-    write_search_box_script(templates_dir, staging / SEARCH_DIR / "box.js")
+    write_search_bundle(templates_dir, staging / SEARCH_DIR)
     mark = time.perf_counter()
     search = write_search_index((document for builder in builders for document in builder.search_documents()),
                                 staging / SEARCH_DIR)
@@ -104,16 +104,18 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     )
 
 
-def write_search_box_script(templates_dir: Path, target: Path) -> None:
-    """Write ``box.js``, which puts the header search box into a lean code page.
+def write_search_bundle(templates_dir: Path, search_dir: Path) -> None:
+    """Write ``omc.js``: the header search box, lunr.js and the search engine, for lean code pages.
 
-    Code pages carry only an empty slot and this script, not the box's ~2.7 KB of
-    markup (which, on ~190,000 pages, would cost ~500 MB). The markup is the same
-    partial Material pages include, rendered once here.
+    Code pages carry only an empty slot and this one script tag, not the box's
+    ~2.7 KB of markup nor three script tags (on ~190,000 pages, each byte of a
+    page is ~190 KB of site). The box markup is the same partial Material pages
+    include, rendered once here; ``search.js`` finds the index beside its own
+    script, so the bundle lives in the same folder.
     """
     markup = environment(templates_dir, html=True).get_template(SEARCH_BOX_PARTIAL).render(omc_root=ROOT_PLACEHOLDER)
     markup = " ".join(markup.split())
-    script = (
+    box = (
         "(function(){var s=document.currentScript,root=s.getAttribute('data-root')||'',"
         "slot=document.querySelector('[data-omc-search-slot]');if(!slot)return;"
         "var toggle=document.createElement('input');toggle.className='md-toggle';toggle.type='checkbox';"
@@ -121,5 +123,5 @@ def write_search_box_script(templates_dir: Path, target: Path) -> None:
         "document.body.insertBefore(toggle,document.body.firstChild);"
         f"slot.outerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);}})();\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(script, encoding="utf-8")
+    parts = [box] + [(search_dir / name).read_text(encoding="utf-8") for name in ("lunr.min.js", "search.js")]
+    (search_dir / "omc.js").write_text("\n;".join(parts), encoding="utf-8")

@@ -33,6 +33,15 @@ def block_page(key: str) -> str:
     return f"{SYSTEM}/{key}.md"
 
 
+def node_page(node: CmNode) -> str:
+    """The site path of any node's page (the Markdown source path for chapters and blocks)."""
+    if node.kind is CmKind.CHAPTER:
+        return chapter_page(node.key)
+    if node.kind is CmKind.BLOCK:
+        return block_page(node.key)
+    return urls.code_page(SYSTEM, node.key)
+
+
 class IcdCmPages:
     """Builds every ICD-10-CM page from the release and the curated records."""
 
@@ -50,13 +59,7 @@ class IcdCmPages:
         return f"ICD-10-CM {self.release.label}"
 
     def page_of(self, key: str) -> str:
-        """The site path of any node's page (Markdown source path for chapters and blocks)."""
-        node = self.release.nodes[key]
-        if node.kind is CmKind.CHAPTER:
-            return chapter_page(key)
-        if node.kind is CmKind.BLOCK:
-            return block_page(key)
-        return urls.code_page(SYSTEM, key)
+        return node_page(self.release.nodes[key])
 
     def link_to(self, from_page: str, key: str) -> str:
         return urls.built(urls.relative(from_page, self.page_of(key)))
@@ -80,15 +83,19 @@ class IcdCmPages:
             return node.span.label
         return node.key
 
-    def breadcrumbs(self, path: str, node: CmNode) -> tuple[Link, ...]:
-        trail = [Link(SYSTEMS[SYSTEM].name, urls.built(urls.relative(path, urls.system_page(SYSTEM))))]
+    def ancestors(self, node: CmNode) -> list[CmNode]:
+        """The levels above a node, chapter first."""
+        trail = []
         parent = node.parent
-        ancestors = []
         while parent is not None:
-            ancestors.append(self.release.nodes[parent])
-            parent = ancestors[-1].parent
-        trail += [Link(self.short_name(ancestor), self.link_to(path, ancestor.key)) for ancestor in reversed(ancestors)]
-        return tuple(trail)
+            trail.append(self.release.nodes[parent])
+            parent = trail[-1].parent
+        return trail[::-1]
+
+    def breadcrumbs(self, path: str, node: CmNode) -> tuple[Link, ...]:
+        """Links from a code page to the system page and every level above the code."""
+        trail = [Link(SYSTEMS[SYSTEM].name, urls.built(urls.relative(path, urls.system_page(SYSTEM))))]
+        return tuple(trail + [Link(self.short_name(item), self.link_to(path, item.key)) for item in self.ancestors(node)])
 
     def note_groups(self, path: str, node: CmNode) -> tuple[NoteGroup, ...]:
         """The notes that apply to the code, grouped by the level they are written at, own level first.
@@ -207,6 +214,39 @@ class IcdCmPages:
             paragraphs.append(f"**{note.kind.label}:**  \n{lines}")
         return tuple(paragraphs)
 
+    def _children_table(self, page: str, node: CmNode) -> Table:
+        """The blocks or categories directly below a chapter or block (some blocks group other blocks)."""
+        rows = []
+        for child_key in node.children:
+            child = self.release.nodes[child_key]
+            label = child.span.label if child.kind is CmKind.BLOCK and child.span else child.key
+            target = urls.relative(page, self.page_of(child_key))
+            rows.append((markdown_link(label, target), escape_markdown(child.title), "billable" if child.billable else ""))
+        kinds = {self.release.nodes[child].kind for child in node.children}
+        heading = "Blocks" if kinds == {CmKind.BLOCK} else "Categories" if kinds == {CmKind.CATEGORY} else "Contents"
+        return Table((heading[:-1] if heading != "Contents" else "Code", "Title", ""), tuple(rows), heading=heading)
+
+    def _chapter_or_block_page(self, node: CmNode) -> IndexPage:
+        system = SYSTEMS[SYSTEM]
+        page = self.page_of(node.key)
+        if node.kind is CmKind.CHAPTER:
+            heading, title = f"Chapter {node.key}: {node.title}", f"Chapter {node.key}: {node.title}"
+            description = f"ICD-10-CM chapter {node.key}: {node.title}."
+        else:
+            heading = title = node.title
+            description = f"ICD-10-CM block {node.span.label if node.span else node.key}: {node.title}."
+        crumbs = [Link(system.name, urls.relative(page, urls.system_page(SYSTEM)))]
+        crumbs += [Link(self.short_name(item), urls.relative(page, self.page_of(item.key))) for item in self.ancestors(node)]
+        return IndexPage(
+            path=page,
+            title=f"{title} | {system.name}",
+            description=description,
+            heading=escape_markdown(heading),
+            breadcrumbs=tuple(crumbs),
+            paragraphs=self._notes_paragraphs(node),
+            tables=(self._children_table(page, node),),
+        )
+
     def index_pages(self) -> list[IndexPage]:
         system = SYSTEMS[SYSTEM]
         home = urls.system_page(SYSTEM)
@@ -224,38 +264,9 @@ class IcdCmPages:
                  self.release.nodes[key].span.label if self.release.nodes[key].span else "")
                 for key in self.release.chapters)),),
         )]
-        for chapter_key in self.release.chapters:
-            chapter = self.release.nodes[chapter_key]
-            page = chapter_page(chapter_key)
-            pages.append(IndexPage(
-                path=page,
-                title=f"Chapter {chapter_key}: {chapter.title} | {system.name}",
-                description=f"ICD-10-CM chapter {chapter_key}: {chapter.title}.",
-                heading=f"Chapter {chapter_key}: {escape_markdown(chapter.title)}",
-                breadcrumbs=(Link(system.name, urls.relative(page, home)),),
-                paragraphs=self._notes_paragraphs(chapter),
-                tables=(Table(("Block", "Title"), tuple(
-                    (markdown_link(self.release.nodes[block].span.label, urls.relative(page, block_page(block))),
-                     escape_markdown(self.release.nodes[block].title))
-                    for block in chapter.children), heading="Blocks"),),
-            ))
-            for block_key in chapter.children:
-                block = self.release.nodes[block_key]
-                page = block_page(block_key)
-                pages.append(IndexPage(
-                    path=page,
-                    title=f"{block.title} | {system.name}",
-                    description=f"ICD-10-CM block {block.span.label if block.span else block_key}: {block.title}.",
-                    heading=escape_markdown(block.title),
-                    breadcrumbs=(Link(system.name, urls.relative(page, home)),
-                                 Link(f"Chapter {chapter_key}", urls.relative(page, chapter_page(chapter_key)))),
-                    paragraphs=self._notes_paragraphs(block),
-                    tables=(Table(("Category", "Title", ""), tuple(
-                        (markdown_link(child, urls.relative(page, urls.code_page(SYSTEM, child))),
-                         escape_markdown(self.release.nodes[child].title),
-                         "billable" if self.release.nodes[child].billable else "")
-                        for child in block.children), heading="Categories"),),
-                ))
+        for key, node in self.release.nodes.items():
+            if node.kind in INDEX_KINDS:
+                pages.append(self._chapter_or_block_page(node))
         return pages
 
     def search_documents(self) -> list[SearchDocument]:
