@@ -160,3 +160,20 @@ def test_failed_mkdocs_build_leaves_site_untouched(tmp_path: Path) -> None:
         build_site(broken, site)
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith("site")] == ["site"]
     assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_public_site_files(site: Path) -> None:
+    """Canonical URLs, robots.txt, sitemaps covering code pages, and a 404 page that offers search."""
+    assert (site / "robots.txt").read_text(encoding="utf-8") == (
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/codes/sitemap-index.xml\n")
+    index = (site / "sitemap-index.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/codes/sitemap.xml</loc>" in index
+    assert "<loc>https://example.org/codes/sitemaps/codes-1.xml</loc>" in index
+    codes = (site / "sitemaps/codes-1.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/codes/icd10cm/E11.65.html</loc>" in codes
+    assert "<loc>https://example.org/codes/hcpcs/modifier-GY.html</loc>" in codes
+    assert '<link rel="canonical" href="https://example.org/codes/icd10pcs/0DTJ4ZZ.html">' in (
+        site / "icd10pcs/0DTJ4ZZ.html").read_text(encoding="utf-8")
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in not_found
+    assert '<form action="https://example.org/codes/search.html" role="search">' in not_found

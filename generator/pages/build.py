@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..relations import Catalog
 from ..search_index import SearchIndexStats, write_search_index
 from ..settings import SiteSettings
@@ -16,7 +17,7 @@ from .assets import material_stylesheets
 from .common import PageSettings
 from .cpt import CptPages
 from .render import environment, write_code_pages, write_index_pages
-from .site import nav, write_site_pages
+from .site import nav, write_public_files, write_site_pages
 
 #: Where the search engine's files live in the site; its script finds the site root from there.
 SEARCH_DIR = "assets/search"
@@ -86,6 +87,9 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
     write_search_bundle(templates_dir, staging / SEARCH_DIR)
+    # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY").
+    write_public_files(staging, site.site_url,
+                       [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
     mark = time.perf_counter()
     search = write_search_index((document for builder in builders for document in builder.search_documents()),
                                 staging / SEARCH_DIR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -57,3 +58,39 @@ def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, i
     for path, markdown in pages:
         (docs_dir / path).write_text(markdown, encoding="utf-8")
     return len(pages)
+
+
+#: The sitemap protocol allows at most this many URLs in one sitemap file.
+SITEMAP_LIMIT = 50_000
+
+
+def write_public_files(docs_dir: Path, site_url: str | None, code_page_paths: list[str]) -> int:
+    """Write robots.txt and, when the site URL is known, sitemaps for the code pages.
+
+    MkDocs writes ``sitemap.xml`` for the pages it builds; code pages are static
+    files to MkDocs, so they get their own sitemaps (``sitemaps/codes-N.xml``),
+    and ``sitemap-index.xml`` lists them all. Returns the number of files written.
+    """
+    robots = "User-agent: *\nAllow: /\n"
+    if not site_url:
+        (docs_dir / "robots.txt").write_text(robots, encoding="utf-8")
+        return 1
+    (docs_dir / "robots.txt").write_text(robots + f"Sitemap: {site_url}sitemap-index.xml\n", encoding="utf-8")
+    folder = docs_dir / "sitemaps"
+    folder.mkdir(exist_ok=True)
+    names = []
+    for start in range(0, len(code_page_paths), SITEMAP_LIMIT):
+        name = f"sitemaps/codes-{start // SITEMAP_LIMIT + 1}.xml"
+        entries = "".join(f"<url><loc>{escape(site_url + path)}</loc></url>\n"
+                          for path in code_page_paths[start:start + SITEMAP_LIMIT])
+        (docs_dir / name).write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n', encoding="utf-8")
+        names.append(name)
+    sitemaps = "".join(f"<sitemap><loc>{escape(site_url + name)}</loc></sitemap>\n"
+                       for name in ["sitemap.xml", *names])
+    (docs_dir / "sitemap-index.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{sitemaps}</sitemapindex>\n',
+        encoding="utf-8")
+    return len(names) + 2
