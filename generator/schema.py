@@ -205,7 +205,9 @@ class Schema(FieldType):
         for name, spec in declared.items():
             if name not in value or value[name] is None:
                 if spec.required:
-                    line_where = Where(where.path, value.line, f"{where.field}.{name}" if where.field else name)
+                    # An empty "name:" has a line of its own; an absent key is reported at the mapping.
+                    line = value.lines.get(name, value.line)
+                    line_where = Where(where.path, line, f"{where.field}.{name}" if where.field else name)
                     problems.append(line_where.problem("missing required field"))
                 continue
             field_context = CheckContext(spec.system) if spec.system else context
