@@ -67,7 +67,7 @@ def test_command_reports_the_bundle(site: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_make_offline_builds_then_zips() -> None:
-    dry_run = subprocess.run(["make", "--dry-run", "--always-make", "offline"],
+    dry_run = subprocess.run(["make", "--no-print-directory", "--dry-run", "--always-make", "offline"],
                              capture_output=True, text=True, cwd=PROJECT, check=True)
     commands = dry_run.stdout.splitlines()
     assert commands[-2:] == [".venv/bin/python -m generator build",

@@ -110,7 +110,7 @@ def test_cli_refuses_bad_input_and_writes_nothing(content_dir: Path, capsys, sys
 
 
 def test_make_new_runs_the_cli() -> None:
-    dry_run = subprocess.run(["make", "--dry-run", "--always-make", "new", "SYSTEM=cpt", "CODE=96418"],
+    dry_run = subprocess.run(["make", "--no-print-directory", "--dry-run", "--always-make", "new", "SYSTEM=cpt", "CODE=96418"],
                              capture_output=True, text=True, cwd=PROJECT, check=True)
     assert dry_run.stdout.splitlines()[-1] == '.venv/bin/python -m generator new "cpt" "96418"'
 

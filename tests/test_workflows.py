@@ -184,7 +184,7 @@ def test_every_make_target_the_workflows_run_exists() -> None:
                       for word in shlex.split(line)[1:] if "=" not in word and not word.startswith("-")})
     assert "site" in targets and "data" in targets
     for target in targets:
-        result = subprocess.run(["make", "--dry-run", target], capture_output=True, text=True, cwd=PROJECT)
+        result = subprocess.run(["make", "--no-print-directory", "--dry-run", target], capture_output=True, text=True, cwd=PROJECT)
         assert result.returncode == 0, f"the workflows run `make {target}`, which the Makefile lacks: {result.stderr}"
 
 
