@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .codes import SYSTEMS, RangeError, is_well_formed, normalise_code, parse_code_or_range

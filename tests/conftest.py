@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import functools
+import http.server
 import shutil
 import subprocess
+import threading
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright import sync_api as playwright_api
 
 from generator.errors import InvalidContent
 from generator.validate import load_content
@@ -78,3 +85,36 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                        "--repo-url", "https://github.com/example/codes")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[playwright_api.Browser]:
+    """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is required for browser tests: run .ci/run, or apt-get install chromium")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over http on a free local port; yields the root URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

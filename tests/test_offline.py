@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,6 @@ from playwright.sync_api import expect
 
 from generator.offline import TOP_FOLDER, main, make_offline_zip
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +23,6 @@ def unzipped(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(bundle.path) as archive:
         archive.extractall(root / "unzipped")
     return root / "unzipped" / TOP_FOLDER
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is required for browser tests: run .ci/run, or apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _files(folder: Path) -> dict[str, bytes]:

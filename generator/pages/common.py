@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .. import urls
 from ..codes import SYSTEMS
@@ -10,7 +11,7 @@ from ..model import CodeRecord, Policy
 from ..relations import Catalog
 from ..schema import CODE_RECORD, ListOf
 from ..settings import SiteSettings
-from .model import CodeLine, Link, PolicyLine, Section, anchor
+from .model import CodeLine, CodePage, IndexPage, Link, PolicyLine, Section, Table, anchor, meta_description
 
 #: Fields whose list items are rendered as numbered steps rather than bullets.
 NUMBERED_SECTIONS = {"procedure_steps"}
@@ -89,3 +90,52 @@ def curated_search_fields(record: CodeRecord | None) -> tuple[str | None, tuple[
 def page_title(code: str, title: str, system: str) -> str:
     """``E11.65 – Type 2 diabetes mellitus with hyperglycemia | ICD-10-CM``."""
     return f"{code} – {title} | {SYSTEMS[system].name}"
+
+
+def code_page(settings: PageSettings, system: str, key: str, *, heading: str, description: str, release: str,
+              **parts: Any) -> CodePage:
+    """The page of code ``key``: what every code page shares, with the curated record merged in.
+
+    Shared: the page's path, title, canonical URL, stylesheets and edit link; from
+    the record (if contributors wrote one): the plain-language name, common names,
+    sections, curated similar codes; and the policies that cover the code.
+    ``parts`` adds the system's own parts (breadcrumbs, badges, facts, notes,
+    code lists) and may override any of the above.
+    """
+    path = urls.code_page(system, key)
+    record = settings.catalog.curated(system, key)
+    fields: dict[str, Any] = dict(
+        path=path,
+        root=urls.root_of(path),
+        title=page_title(key, heading, system),
+        description=meta_description(description),
+        canonical=settings.site.canonical(path),
+        stylesheets=settings.stylesheets_for(path),
+        system=SYSTEMS[system],
+        code=key,
+        heading=heading,
+        breadcrumbs=(),
+        plain_name=record.name if record else None,
+        common_names=", ".join(record.common_names) if record else "",
+        sections=plain_sections(record),
+        policies=tuple(policy_line(policy) for policy in settings.catalog.policies_for(system, key)),
+        similar=curated_similar(settings, path, record),
+        release=release,
+        edit=settings.edit_link(system, key),
+    )
+    fields.update(parts)
+    return CodePage(**fields)
+
+
+def system_index_page(system: str, description: str, summary: str, table: Table,
+                      extra: tuple[str, ...] = ()) -> IndexPage:
+    """A code system's home page: what the system is, what this site has of it, and its top-level list."""
+    info = SYSTEMS[system]
+    return IndexPage(
+        path=urls.system_page(system),
+        title=f"{info.name} codes",
+        description=description,
+        heading=f"{info.name} codes",
+        paragraphs=(f"{info.long_name}. {info.description}", summary, *extra),
+        tables=(table,),
+    )

@@ -9,8 +9,8 @@ from ..codes import SYSTEMS
 from ..model import Family
 from ..relations import Related
 from ..search_index import SearchDocument
-from .common import PageSettings, curated_search_fields, page_title, plain_sections, policy_line
-from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link, meta_description
+from .common import PageSettings, code_page, curated_search_fields, policy_line, system_index_page
+from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link
 
 CPT_NOTICE = (
     "CPT® is a registered trademark of the American Medical Association (AMA). "
@@ -53,30 +53,21 @@ class CptPages:
                               "Medical Association and is not reproduced here; the text on this page is written "
                               "by contributors in plain language."))
         summary = record.sections.get("summary")
-        return CodePage(
-            path=path,
-            root=urls.root_of(path),
-            title=page_title(code, record.name, self.system),
-            description=meta_description(f"{system.name} {code}: {record.name}."
-                                         + (f" {summary}" if isinstance(summary, str) else "")),
-            canonical=self.settings.site.canonical(path),
-            stylesheets=self.settings.stylesheets_for(path),
-            system=system,
-            code=code,
+        return code_page(
+            self.settings, self.system, code,
             heading=record.name,
+            description=f"{system.name} {code}: {record.name}." + (f" {summary}" if isinstance(summary, str) else ""),
+            release="Plain-language content written by contributors",
             breadcrumbs=(
                 Link(system.name, urls.built(urls.relative(path, urls.system_page(self.system)))),
                 Link(f"{family.range.label} {family.title}",
                      urls.built(urls.relative(path, urls.family_page(self.system, family.range)))),
             ),
             badges=(Badge("Add-on code", "info"),) if record.add_on else (),
-            common_names=", ".join(record.common_names),
+            plain_name=None,  # the heading is already the plain-language name
             notices=tuple(notices),
-            sections=plain_sections(record),
             policies=tuple(policy_line(policy) for policy in relations.policies),
             similar=tuple(self._line(path, link) for link in relations.similar),
-            release="Plain-language content written by contributors",
-            edit=self.settings.edit_link(self.system, code),
         )
 
     def family_page(self, family: Family) -> IndexPage:
@@ -109,14 +100,10 @@ class CptPages:
              escape_markdown(family.title), f"{len(self.catalog.codes_in(family))} codes")
             for family in self.catalog.families(self.system)
         )
-        return IndexPage(
-            path=page,
-            title=f"{system.name} codes",
-            description=f"{system.long_name} ({system.name}): code families.",
-            heading=f"{system.name} codes",
-            paragraphs=(f"{system.long_name}. {system.description}", CPT_NOTICE),
-            tables=(Table(("Range", "Family", ""), rows),),
-        )
+        return system_index_page(
+            self.system, f"{system.long_name} ({system.name}): code families.",
+            f"{len(self._keys)} codes with plain-language pages written by contributors.",
+            Table(("Range", "Family", ""), rows), extra=(CPT_NOTICE,))
 
     def index_pages(self) -> list[IndexPage]:
         return [self.system_page(), *(self.family_page(family) for family in self.catalog.families(self.system))]

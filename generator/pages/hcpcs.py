@@ -11,8 +11,8 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
-from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
-from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link, meta_description
+from .common import PageSettings, code_page, curated_search_fields, system_index_page
+from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link
 
 SYSTEM = "hcpcs"
 #: What each letter section holds, in our words.
@@ -135,51 +135,35 @@ class HcpcsPages:
                      self.release.codes[code].long_description,
                      "terminated" if self.release.codes[code].is_terminated(self.release.effective) else "")
             for code in nearby))
-        return CodePage(
-            path=path,
-            root=urls.root_of(path),
-            title=page_title(key, entry.long_description, SYSTEM),
-            description=meta_description(f"HCPCS Level II code {key}: {entry.long_description}."
-                                         + (f" {record.name}." if record else "")),
-            canonical=self.settings.site.canonical(path),
-            stylesheets=self.settings.stylesheets_for(path),
-            system=SYSTEMS[SYSTEM],
-            code=key,
+        return code_page(
+            self.settings, SYSTEM, key,
             heading=entry.long_description,
+            description=f"HCPCS Level II code {key}: {entry.long_description}." + (f" {record.name}." if record else ""),
+            release=self.label(),
             breadcrumbs=self._breadcrumbs(path, key),
             badges=(self._status(entry),),
-            plain_name=record.name if record else None,
-            common_names=", ".join(record.common_names) if record else "",
             facts=self._facts(path, entry),
             facts_heading="Official record",
-            sections=plain_sections(record),
             code_lists=(nearby_list,),
-            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
-            similar=curated_similar(self.settings, path, record),
-            release=self.label(),
-            edit=self.settings.edit_link(SYSTEM, key),
         )
 
     def modifier_code_page(self, code: str) -> CodePage:
         entry = self.release.modifiers[code]
         path = modifier_page(code)
         system = SYSTEMS[SYSTEM]
-        return CodePage(
-            path=path,
-            root=urls.root_of(path),
-            title=f"Modifier {code} – {entry.long_description} | {system.name}",
-            description=meta_description(f"HCPCS Level II modifier {code}: {entry.long_description}."),
-            canonical=self.settings.site.canonical(path),
-            stylesheets=self.settings.stylesheets_for(path),
-            system=system,
+        return code_page(
+            self.settings, SYSTEM, f"modifier-{code}",
             code=code,
             heading=entry.long_description,
+            title=f"Modifier {code} – {entry.long_description} | {system.name}",
+            description=f"HCPCS Level II modifier {code}: {entry.long_description}.",
+            release=self.label(),
             breadcrumbs=(Link(system.name, urls.built(urls.relative(path, urls.system_page(SYSTEM)))),
                          Link("Modifiers", urls.built(urls.relative(path, MODIFIERS_PAGE)))),
             badges=(Badge("Modifier", "info"), self._status(entry)),
             facts=self._facts(path, entry),
             facts_heading="Official record",
-            release=self.label(),
+            edit=None,
         )
 
     # --- index pages (Markdown, built by MkDocs) ---
@@ -198,19 +182,16 @@ class HcpcsPages:
         pages: list[IndexPage] = []
         home = urls.system_page(SYSTEM)
         letters = [(letter, list(codes)) for letter, codes in groupby(self.codes, key=lambda code: code[0])]
-        pages.append(IndexPage(
-            path=home,
-            title=f"{system.name} codes",
-            description=f"{system.long_name}: {len(self.codes):,} codes and {len(self.modifiers)} modifiers, by section.",
-            heading=f"{system.name} codes",
-            paragraphs=(f"{system.long_name}. {system.description}",
-                        f"{len(self.codes):,} codes ({len(self.release.active_codes()):,} active) and "
-                        f"{len(self.modifiers)} modifiers from the {escape_markdown(self.release.label)} release. "
-                        f"See also the list of [modifiers]({urls.relative(home, MODIFIERS_PAGE)})."),
-            tables=(Table(("Section", "What it holds", "Codes"), tuple(
+        pages.append(system_index_page(
+            SYSTEM,
+            f"{system.long_name}: {len(self.codes):,} codes and {len(self.modifiers)} modifiers, by section.",
+            f"{len(self.codes):,} codes ({len(self.release.active_codes()):,} active) and "
+            f"{len(self.modifiers)} modifiers from the {escape_markdown(self.release.label)} release. "
+            f"See also the list of [modifiers]({urls.relative(home, MODIFIERS_PAGE)}).",
+            Table(("Section", "What it holds", "Codes"), tuple(
                 (markdown_link(letter, urls.relative(home, section_page(letter))),
                  escape_markdown(SECTIONS.get(letter, "Other codes")), f"{len(codes):,}")
-                for letter, codes in letters)),),
+                for letter, codes in letters)),
         ))
         for letter, codes in letters:
             page = section_page(letter)

@@ -11,9 +11,9 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
 from ..search_index import SearchDocument
-from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
+from .common import PageSettings, code_page, curated_search_fields, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
-                    escape_markdown, markdown_link, meta_description)
+                    escape_markdown, markdown_link)
 
 SYSTEM = "icd10cm"
 #: Node kinds with an index page (Markdown, built by MkDocs) rather than a code page.
@@ -170,37 +170,24 @@ class IcdCmPages:
     def code_page(self, key: str) -> CodePage:
         node = self.release.nodes[key]
         path = urls.code_page(SYSTEM, key)
-        record = self.settings.catalog.curated(SYSTEM, key)
         facts = []
         if node.seventh is not None and node.base is not None:
             facts.append(Fact("7th character", node.seventh.char, node.seventh.meaning))
             facts.append(Fact("Base code", Markup('<a href="{}">{}</a>').format(self.link_to(path, node.base), node.base),
                               self.release.nodes[node.base].title))
         badge = Badge("Billable", "ok") if node.billable else Badge("Header – not valid for claims", "warn")
-        return CodePage(
-            path=path,
-            root=urls.root_of(path),
-            title=page_title(key, node.title, SYSTEM),
-            description=meta_description(f"ICD-10-CM {key}: {node.title}."
-                                         + (" Billable diagnosis code." if node.billable else " Header, not valid for claims.")),
-            canonical=self.settings.site.canonical(path),
-            stylesheets=self.settings.stylesheets_for(path),
-            system=SYSTEMS[SYSTEM],
-            code=key,
+        return code_page(
+            self.settings, SYSTEM, key,
             heading=node.title,
+            description=f"ICD-10-CM {key}: {node.title}."
+                        + (" Billable diagnosis code." if node.billable else " Header, not valid for claims."),
+            release=self.label(),
             breadcrumbs=self.breadcrumbs(path, node),
             badges=(badge, Badge(LEVEL_NAMES[node.kind].capitalize(), "info")),
-            plain_name=record.name if record else None,
-            common_names=", ".join(record.common_names) if record else "",
             facts=tuple(facts),
             facts_heading="Official record",
-            sections=plain_sections(record),
             note_groups=self.note_groups(path, node),
             code_lists=self.code_lists(path, node),
-            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
-            similar=curated_similar(self.settings, path, record),
-            release=self.label(),
-            edit=self.settings.edit_link(SYSTEM, key),
         )
 
     # --- index pages (Markdown, built by MkDocs) ---
@@ -250,19 +237,16 @@ class IcdCmPages:
     def index_pages(self) -> list[IndexPage]:
         system = SYSTEMS[SYSTEM]
         home = urls.system_page(SYSTEM)
-        pages = [IndexPage(
-            path=home,
-            title=f"{system.name} codes",
-            description=f"{system.long_name}: {len(self._keys):,} codes in {len(self.release.chapters)} chapters.",
-            heading=f"{system.name} codes",
-            paragraphs=(f"{system.long_name}. {system.description}",
-                        f"{self.label()}: {sum(n.billable for n in self.release.nodes.values()):,} billable codes "
-                        f"and {len(self._keys):,} code pages in all."),
-            tables=(Table(("Chapter", "Title", "Codes"), tuple(
+        pages = [system_index_page(
+            SYSTEM,
+            f"{system.long_name}: {len(self._keys):,} codes in {len(self.release.chapters)} chapters.",
+            f"{self.label()}: {sum(n.billable for n in self.release.nodes.values()):,} billable codes "
+            f"and {len(self._keys):,} code pages in all.",
+            Table(("Chapter", "Title", "Codes"), tuple(
                 (markdown_link(f"Chapter {key}", urls.relative(home, chapter_page(key))),
                  escape_markdown(self.release.nodes[key].title),
                  self.release.nodes[key].span.label if self.release.nodes[key].span else "")
-                for key in self.release.chapters)),),
+                for key in self.release.chapters)),
         )]
         for key, node in self.release.nodes.items():
             if node.kind in INDEX_KINDS:

@@ -10,9 +10,9 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10pcs import PcsAxisValue, PcsCode, PcsDefinition, PcsRelease, PcsTable
 from ..search_index import SearchDocument
-from .common import PageSettings, curated_search_fields, curated_similar, page_title, plain_sections, policy_line
+from .common import PageSettings, code_page, curated_search_fields, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, anchor, escape_markdown,
-                    markdown_link, meta_description)
+                    markdown_link)
 
 SYSTEM = "icd10pcs"
 #: Nearby codes of the same table shown on each side of a code.
@@ -101,7 +101,6 @@ class PcsPages:
         entry: PcsCode = self.release.codes[key]
         path = urls.code_page(SYSTEM, key)
         table = self.release.tables.get(entry.table_key)
-        record = self.settings.catalog.curated(SYSTEM, key)
         facts = [Fact("Short title", entry.short_title)] + [self._fact(path, value) for value in entry.axes]
         siblings = self._table_codes.get(entry.table_key, [])
         position = siblings.index(key) if key in siblings else 0
@@ -112,28 +111,16 @@ class PcsPages:
         badges = [Badge("Valid code", "ok")]
         if not entry.in_tables:
             badges.append(Badge("Added April 1, 2026", "info"))
-        return CodePage(
-            path=path,
-            root=urls.root_of(path),
-            title=page_title(key, entry.long_title, SYSTEM),
-            description=meta_description(f"ICD-10-PCS {key}: {entry.long_title}."),
-            canonical=self.settings.site.canonical(path),
-            stylesheets=self.settings.stylesheets_for(path),
-            system=SYSTEMS[SYSTEM],
-            code=key,
+        return code_page(
+            self.settings, SYSTEM, key,
             heading=entry.long_title,
+            description=f"ICD-10-PCS {key}: {entry.long_title}.",
+            release=self.label(),
             breadcrumbs=self._breadcrumbs(path, table, key),
             badges=tuple(badges),
-            plain_name=record.name if record else None,
-            common_names=", ".join(record.common_names) if record else "",
             facts=tuple(facts),
             facts_heading="The seven characters",
-            sections=plain_sections(record),
             code_lists=lists,
-            policies=tuple(policy_line(policy) for policy in self.settings.catalog.policies_for(SYSTEM, key)),
-            similar=curated_similar(self.settings, path, record),
-            release=self.label(),
-            edit=self.settings.edit_link(SYSTEM, key),
         )
 
     # --- index pages (Markdown, built by MkDocs) ---
@@ -205,18 +192,14 @@ class PcsPages:
     def index_pages(self) -> list[IndexPage]:
         system = SYSTEMS[SYSTEM]
         home = urls.system_page(SYSTEM)
-        pages = [IndexPage(
-            path=home,
-            title=f"{system.name} codes",
-            description=f"{system.long_name}: {len(self._keys):,} valid codes in {len(self.release.tables)} tables.",
-            heading=f"{system.name} codes",
-            paragraphs=(f"{system.long_name}. {system.description}",
-                        f"{escape_markdown(self.label())}: {len(self._keys):,} valid codes in "
-                        f"{len(self.release.tables):,} tables."),
-            tables=(Table(("Section", "Name", "Body systems"), tuple(
+        pages = [system_index_page(
+            SYSTEM,
+            f"{system.long_name}: {len(self._keys):,} valid codes in {len(self.release.tables)} tables.",
+            f"{escape_markdown(self.label())}: {len(self._keys):,} valid codes in {len(self.release.tables):,} tables.",
+            Table(("Section", "Name", "Body systems"), tuple(
                 (markdown_link(f"Section {section.value.value}", urls.relative(home, section_page(section.value.value))),
                  escape_markdown(section.value.label or ""), str(len(section.body_systems)))
-                for section in self.release.sections)),),
+                for section in self.release.sections)),
         )]
         for section in self.release.sections:
             key = section.value.value
