@@ -139,7 +139,7 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
     result = run_build(content, tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-2:] == [
-        f"content/cpt/96417.yaml:47: similar[1]: unknown code '96499'",
+        "content/cpt/96417.yaml:47: similar[1]: unknown code '96499'",
         "1 problem found in content; nothing was built",
     ]
     after = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()}

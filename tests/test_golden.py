@@ -6,7 +6,6 @@ Index pages are Markdown (built by MkDocs); code pages are HTML (see generator/c
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, TESTS, write_cms_fixture_data

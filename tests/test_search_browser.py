@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,14 +13,12 @@ from urllib.request import url2pathname
 
 import jinja2
 import pytest
-from playwright import sync_api as playwright_api
+from conftest import serve
 
 from generator.search_index import write_search_index
 from test_search_engines import fixture_documents
 from test_search_parity import PROJECT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 TEMPLATES = PROJECT / "site_templates"
 MATERIAL_CSS = sorted((Path(jinja2.__file__).parents[1] / "material" / "templates" / "assets" / "stylesheets").glob("main.*.min.css"))
 
@@ -64,27 +59,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is required for browser tests: run .ci/run, or apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
-        pass
-
-
-@pytest.fixture(scope="module")
 def http_root(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(site) as root:
+        yield root
 
 
 @pytest.fixture(params=["file", "http"])
