@@ -28,8 +28,8 @@ bench: $(STAMP)         ## full-site figures: build time, memory, size, every co
 	$(PY) -m bench.site
 	$(PY) -m bench.search.run
 
-serve: docs             ## preview at http://127.0.0.1:8000
-	$(PY) -m mkdocs serve --config-file build/mkdocs.yml
+serve: $(STAMP)         ## preview site/ at http://127.0.0.1:8000; edited records re-render in about a second
+	$(PY) -m generator serve
 
 test: $(STAMP)          ## run the test suite
 	$(PY) -m pytest

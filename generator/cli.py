@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|docs|build|data|search|new|schema-doc``."""
+"""Command line: ``python -m generator check|docs|build|serve|data|search|new|schema-doc``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("build", help="validate, write the docs and build the site with MkDocs (strict)")
     schema_doc = commands.add_parser("schema-doc", help="write or check content/SCHEMA.md")
     schema_doc.add_argument("--check", action="store_true", help="fail if content/SCHEMA.md is out of date")
+    serve = commands.add_parser("serve", help="serve site/ and re-render the pages an edited record changes")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     data = commands.add_parser("data", help="download the official CMS files from cms.gov and verify them")
     data.add_argument("--into", type=Path, default=None, help="target folder (default: $OMC_CMS_DATA or build/data/cms)")
     search = commands.add_parser("search", help="search the built site's index, ranked as in the browser")
@@ -95,6 +97,28 @@ def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Pa
     return config, summary
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .preview import Preview, serve_folder, watch
+
+    if not (args.site_dir / "index.html").exists():
+        print(f"{args.site_dir} has no site yet: building it first")
+        config, _ = _write_docs(args, {})
+        build_site(config, args.site_dir)
+    official = _official(args)
+    shown_root = args.content.resolve().parent
+    preview = Preview(lambda: load_content(args.content, shown_root=shown_root, official=official), official,
+                      SiteSettings.from_options(args.site_url, args.repo_url), args.templates,
+                      [args.site_dir, args.build_dir / "docs"])
+    server = serve_folder(args.site_dir, args.port)
+    print(f"serving {args.site_dir} at http://127.0.0.1:{server.server_address[1]}/ ; "
+          f"watching {args.content} (Ctrl-C to stop)", flush=True)
+    try:
+        watch(preview, args.content)
+    except KeyboardInterrupt:
+        server.shutdown()
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.command == "schema-doc":
@@ -107,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
             target.write_text(reference_page(), encoding="utf-8")
             print(f"wrote {target}")
         return 0
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "data":
         from .sources import cms_files
 
