@@ -433,7 +433,27 @@ class Explanation:
 
 
 @dataclass(frozen=True)
-class HcpcsCode:
+class ReleaseEntry:
+    """What codes and modifiers share: their dates, the change in this release, and where they were read."""
+
+    #: When the code or modifier entered HCPCS.
+    added_date: datetime.date
+    #: When the change named by :attr:`action` takes effect.
+    action_effective_date: datetime.date
+    #: The last day it may be used; ``None`` while it is valid.
+    termination_date: datetime.date | None
+    #: Key of :data:`ACTION_CODES`: the change in this release.
+    action: str
+    #: Line of its first record in the data member.
+    source_line: int
+
+    def is_terminated(self, as_of: datetime.date) -> bool:
+        """Whether it may no longer be used on ``as_of`` (it stays valid on its termination date)."""
+        return self.termination_date is not None and self.termination_date < as_of
+
+
+@dataclass(frozen=True)
+class HcpcsCode(ReleaseEntry):
     """One HCPCS Level II procedure code, as published (terminated codes included).
 
     Coded fields hold the raw CMS value; :attr:`explanations` gives their meanings.
@@ -478,20 +498,6 @@ class HcpcsCode:
     #: Keys of :data:`TYPES_OF_SERVICE`; one to five.
     types_of_service: tuple[str, ...]
     anesthesia_base_units: int | None
-    #: When the code entered HCPCS.
-    added_date: datetime.date
-    #: When the change named by :attr:`action` takes effect.
-    action_effective_date: datetime.date
-    #: The last day the code may be used; ``None`` while it is valid.
-    termination_date: datetime.date | None
-    #: Key of :data:`ACTION_CODES`: the change in this release.
-    action: str
-    #: Line of the code's first record in the data member.
-    source_line: int
-
-    def is_terminated(self, as_of: datetime.date) -> bool:
-        """Whether the code may no longer be used on ``as_of`` (it stays valid on its termination date)."""
-        return self.termination_date is not None and self.termination_date < as_of
 
     @property
     def explanations(self) -> tuple[Explanation, ...]:
@@ -520,7 +526,7 @@ class HcpcsCode:
 
 
 @dataclass(frozen=True)
-class HcpcsModifier:
+class HcpcsModifier(ReleaseEntry):
     """One HCPCS Level II modifier (two characters, e.g. ``"GY"``), as published (terminated ones included)."""
 
     code: str
@@ -534,16 +540,6 @@ class HcpcsModifier:
     cross_references: tuple[str, ...]
     processing_note: str | None
     processing_note_text: str | None
-    added_date: datetime.date
-    action_effective_date: datetime.date
-    termination_date: datetime.date | None
-    #: Key of :data:`ACTION_CODES`.
-    action: str
-    source_line: int
-
-    def is_terminated(self, as_of: datetime.date) -> bool:
-        """Whether the modifier may no longer be used on ``as_of`` (it stays valid on its termination date)."""
-        return self.termination_date is not None and self.termination_date < as_of
 
     @property
     def explanations(self) -> tuple[Explanation, ...]:
