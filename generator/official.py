@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Abort
 from .sources import cms_files
+
+if TYPE_CHECKING:  # the readers are imported only when their system is read
+    from .sources.hcpcs import HcpcsRelease
+    from .sources.icd10cm import CmRelease
+    from .sources.icd10pcs import PcsRelease
 
 OFFICIAL_SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")
 
@@ -21,9 +26,9 @@ OFFICIAL_SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")
 class OfficialCodes:
     """The official releases that were read (a system not read is ``None``)."""
 
-    icd10cm: Any = None
-    icd10pcs: Any = None
-    hcpcs: Any = None
+    icd10cm: CmRelease | None = None
+    icd10pcs: PcsRelease | None = None
+    hcpcs: HcpcsRelease | None = None
     #: Whether the files were checked against the official checksums (fixture builds are not).
     verified: bool = False
     _titles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
