@@ -7,7 +7,6 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import urls
 from ..relations import Catalog
@@ -16,7 +15,7 @@ from ..settings import SiteSettings
 from .assets import material_stylesheets
 from .common import PageSettings
 from .cpt import CptPages
-from .render import environment, write_code_pages, write_index_pages
+from .render import SystemPages, environment, write_code_pages, write_index_pages
 from .site import nav, write_public_files, write_site_pages
 
 #: Where the search engine's files live in the site; its script finds the site root from there.
@@ -34,14 +33,14 @@ class DocsResult:
     code_page_bytes: int
     index_pages: int
     nav: list[object]
-    builders: list[Any]
+    builders: list[SystemPages]
     search: SearchIndexStats
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def page_builders(catalog: Catalog, settings: PageSettings) -> list[Any]:
+def page_builders(catalog: Catalog, settings: PageSettings) -> list[SystemPages]:
     """One page builder per code system that has pages, in the order of the home page."""
-    builders: list[Any] = []
+    builders: list[SystemPages] = []
     official = catalog.official
     if official.icd10cm is not None:
         from .icd10cm import IcdCmPages
@@ -81,7 +80,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     code_stats = write_code_pages(builders, templates_dir, staging, workers)
     timings["code pages"] = time.perf_counter() - started - timings["index pages"]
     published = {builder.system: len(builder.code_keys()) for builder in builders}
-    labels = {builder.system: builder.label() for builder in builders if hasattr(builder, "label")}
+    labels = {builder.system: builder.label() for builder in builders}
     site_pages = write_site_pages(templates_dir, staging, published, labels)
     assets = templates_dir / "assets"
     if assets.is_dir():

@@ -32,6 +32,9 @@ class CptPages:
     def code_keys(self) -> Sequence[str]:
         return self._keys
 
+    def label(self) -> str:
+        return "Plain-language content written by contributors"
+
     def _line(self, page: str, related: Related) -> CodeLine:
         return CodeLine(Link(related.code, urls.relative(page, urls.code_page(related.system, related.code))),
                         related.name, related.relation)
@@ -57,7 +60,7 @@ class CptPages:
             self.settings, self.system, code,
             heading=record.name,
             description=f"{system.name} {code}: {record.name}." + (f" {summary}" if isinstance(summary, str) else ""),
-            release="Plain-language content written by contributors",
+            release=self.label(),
             breadcrumbs=(
                 Link(system.name, urls.built(urls.relative(path, urls.system_page(self.system)))),
                 Link(f"{family.range.label} {family.title}",

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import jinja2
 
+from ..search_index import SearchDocument
 from .model import CodePage, IndexPage, front_matter
 
 CODE_TEMPLATE = "code_page.html.j2"
@@ -32,6 +33,18 @@ class CodePageSource(Protocol):
     def code_keys(self) -> Sequence[str]: ...
 
     def code_page(self, key: str) -> CodePage: ...
+
+
+class SystemPages(CodePageSource, Protocol):
+    """A code system's page builder: its code pages, index pages, nav entries and search documents."""
+
+    def label(self) -> str: ...
+
+    def index_pages(self) -> list[IndexPage]: ...
+
+    def nav(self) -> list[object]: ...
+
+    def search_documents(self) -> list[SearchDocument]: ...
 
 
 def environment(templates_dir: Path, *, html: bool) -> jinja2.Environment:
