@@ -9,12 +9,16 @@ from http and from file:// alike. A query loads only the files it needs:
     term shard, and the ranking constants (read by both engines).
 ``t/<n>.js``
     a term shard: a contiguous range of the sorted terms, each with its document
-    frequency, idf and, per field, postings ``(doc id, quantised BM25 level, flags)``.
+    frequency, idf and, per field, postings ``(doc id, value)``: the value holds the
+    document's flags, the length class of the shortest phrase of the field holding the
+    term (for BM25), the lengths in words of the phrases holding it (to see that a query
+    is a whole phrase) and whether it is a phrase's first word (see ``WHOLE_MAX``).
 ``d/<system>/<n>.js``
     a document chunk: code, title, name, flags (and URL when not the default) of
     ``CHUNK_DOCS`` consecutive documents in code order.
 ``v/<length>.js``
-    every term of one length: the vocabulary for typo tolerance and wildcards.
+    every word of one length as written in the documents, most frequent first, with its
+    document frequency: the vocabulary for typo tolerance and wildcards.
 ``f/<system>.js``
     one flag character per document, for counting filtered code ranges.
 
@@ -24,6 +28,7 @@ contiguous run of doc ids. See ``docs/search-design.md``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import shutil
 from array import array
@@ -34,19 +39,26 @@ from pathlib import Path
 from lunr.idf import idf as lunr_idf
 
 from .errors import Abort
-from .search_thesaurus import everyday_terms
+from .search_thesaurus import everyday_phrases
 from .search_text import (
     CODE_KEY_PATTERNS,
     DEFAULT_CODE_KEY_PATTERN,
+    GENERIC_PATTERN,
+    SPECIFIC_WORDS,
     SYSTEM_ORDER,
+    PhraseShape,
+    analyse,
     doc_sort_key,
     encode_postings,
     first_key,
-    terms,
+    generic_terms,
+    joined_words,
+    phrase_shape,
+    words,
 )
 
 #: Version of the file layout; the browser refuses an index it does not understand.
-FORMAT = 1
+FORMAT = 2
 #: Documents per document chunk.
 CHUNK_DOCS = 64
 #: Target size of a term shard in bytes (a term with more postings gets a shard of its own).
@@ -56,9 +68,16 @@ FIELDS = ("title", "synonyms", "text")
 #: BM25 parameters, as in lunr.
 K1 = 1.2
 B = 0.75
-#: BM25 term-frequency factors are stored as one of ``LEVELS`` levels between TF_LOW and TF_HIGH.
-LEVELS = 16
-TF_LOW, TF_HIGH = 0.2, 2.2
+#: A field's text is a list of phrases (the title and the plain-language name; each synonym; the
+#: other text). A term's BM25 length is the length of the shortest phrase holding it, stored as one
+#: of these classes (the class of a length is the last one not above it).
+LENGTH_CLASSES = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 20, 24, 30, 40)
+#: Phrases of up to this many words can be a whole query.
+WHOLE_MAX = 5
+#: A posting's value (12 bits, see search_text.encode_postings): bit 11 the term is the first core word
+#: of a phrase of the field ("Pneumonia, unspecified organism"); bits 6-10 the lengths in words of
+#: the field's phrases holding it (bit n-1 for n words, up to WHOLE_MAX); bits 2-5 the length class of
+#: the shortest phrase holding it (for BM25); bits 0-1 the document's flags (billable, active).
 
 #: Ranking constants, written into the manifest so both engines use the same numbers.
 RANKING = {
@@ -66,14 +85,24 @@ RANKING = {
     "fieldClass": [3, 2, 1],           # title beats synonyms beats other text
     "matchWeight": {"exact": 4, "prefix": 3, "typo": 2},
     "bestFieldExtra": 3,               # a word's points: sum over fields + this many times its best field
-    "tfn": [round((TF_LOW + level * (TF_HIGH - TF_LOW) / (LEVELS - 1)) * 100) for level in range(LEVELS)],
     "prefixMinLength": 3,              # the word being typed expands to terms it starts
     "prefixMaxShards": 3,              # ... unless the expansion spans more shards than this
     "prefixMaxTerms": 40,              # ... keeping the most frequent terms
     "typoMinLength": 5,                # one-edit typo tolerance for words this long
     "typoMaxTerms": 8,
+    "typoRareDf": 30,                  # a word that is not in the vocabulary but whose term is in fewer documents
+    "typoCorrectRatio": 10,            # ... is corrected to a word one edit away that is in this many times more
     "wildcardMaxTerms": 60,
 }
+
+
+def bm25_factors(average: float) -> list[int]:
+    """lunr's BM25 term-frequency factor (tf 1, k1 1.2, b 0.75) × 100 for each length class."""
+    return [round(100 * (K1 + 1) / (1 + K1 * (1 - B + B * length / average))) for length in LENGTH_CLASSES]
+
+
+def length_class(length: int) -> int:
+    return max(0, bisect.bisect_right(LENGTH_CLASSES, length) - 1)
 
 
 @dataclass(frozen=True)
@@ -112,20 +141,60 @@ def flags_of(document: SearchDocument) -> int:
     return (2 if document.billable else 0) | (1 if document.active else 0)
 
 
-def tf_level(tf: int, length: int, average: float) -> int:
-    """The BM25 term-frequency factor of lunr (k1 = 1.2, b = 0.75), quantised to a level."""
-    factor = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-    level = round((factor - TF_LOW) / (TF_HIGH - TF_LOW) * (LEVELS - 1))
-    return min(LEVELS - 1, max(0, level))
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of a field: its terms, its length for BM25 and in words, its first core term."""
+
+    terms: tuple[str, ...]
+    length: int          # for BM25: core words, plus, for everyday words, the title's words they leave out
+    words: int           # core words (see search_text.phrase_shape)
+    head: str | None     # the first core term
 
 
-def _field_texts(document: SearchDocument) -> tuple[str, str, str]:
-    """The text of each field: title (and plain-language name), synonyms (and everyday words), other text."""
-    title = document.title
-    if document.name and document.name.strip().lower() != document.title.strip().lower():
-        title = f"{title} {document.name}"
-    synonyms = [*document.synonyms, *everyday_terms(set(terms(title)))]
-    return title, " ; ".join(synonyms), document.text
+class _Texts:
+    """Analysis of each distinct text, done once: many titles and synonyms repeat across codes."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[tuple[str, ...], tuple[str, ...], PhraseShape]] = {}
+        self._everyday: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
+
+    def info(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], PhraseShape]:
+        """The text's terms (each once, in order; hyphenated words also joined), its words, its shape."""
+        found = self._seen.get(text)
+        if found is None:
+            listed = tuple(words(text))
+            listed += tuple(word for word in joined_words(text) if word not in listed)
+            analysed = (analyse(word) for word in listed)
+            found = self._seen[text] = (tuple(dict.fromkeys(t for t in analysed if t is not None)), listed, phrase_shape(text))
+        return found
+
+    def everyday(self, text: str, system: str) -> list[tuple[str, frozenset[str]]]:
+        found = self._everyday.get((system, text))
+        if found is None:
+            found = self._everyday[(system, text)] = everyday_phrases(set(self.info(text)[0]), system, text)
+        return found
+
+    def phrase(self, text: str, others: int = 0) -> Phrase | None:
+        found, _, shape = self.info(text)
+        if not found:
+            return None
+        return Phrase(found, max(1, shape.length + others), shape.length, shape.head)
+
+    def fields(self, document: SearchDocument) -> tuple[list[tuple[str, int]], ...]:
+        """The texts of each field with their count of other words: title (and plain-language name),
+        synonyms (and everyday words for the title and the synonyms, with the number of words of the
+        phrase they stand for that they leave out), other text."""
+        titles = [document.title]
+        if document.name and document.name.strip().lower() != document.title.strip().lower():
+            titles.append(document.name)
+        everyday: dict[str, int] = {}
+        for source in [*titles, *document.synonyms]:
+            shape = self.info(source)[2]
+            for text, required in self.everyday(source, document.system):
+                others = len(set(shape.terms) - required) + shape.specific
+                everyday[text] = min(others, everyday.get(text, others))
+        synonyms = [(text, 0) for text in document.synonyms] + list(everyday.items())
+        return [(text, 0) for text in titles], synonyms, [(document.text, 0)]
 
 
 def _system_rank(system: str) -> tuple[int, str]:
@@ -175,33 +244,49 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
         shutil.rmtree(staging)
     files = _Files(staging)
 
-    # Postings per term and field: doc ids, and term frequency << 16 | field length.
+    # Postings per term and field: doc ids, and per doc the shortest phrase's BM25 length << 16 | head << 8 | word counts.
     postings: dict[str, tuple[array, array, array]] = {}
     lengths = [0] * len(FIELDS)
-    non_empty = [0] * len(FIELDS)
+    phrases = [0] * len(FIELDS)
+    document_frequency: dict[str, int] = {}
+    texts = _Texts()
     for doc_id, document in enumerate(ordered):
-        for field, text in enumerate(_field_texts(document)):
-            found = terms(text) if text else []
-            if not found:
-                continue
-            lengths[field] += len(found)
-            non_empty[field] += 1
-            # Titles are short: saying a word twice is not evidence of more relevance, so tf is 1.
-            for term in dict.fromkeys(found):
-                tf = 1
+        seen_words: set[str] = set()
+        for field, field_texts in enumerate(texts.fields(document)):
+            shortest: dict[str, list[int]] = {}
+            for text, others in field_texts:
+                phrase = texts.phrase(text, others)
+                if phrase is None:
+                    continue
+                seen_words.update(texts.info(text)[1])
+                lengths[field] += phrase.length
+                phrases[field] += 1
+                for term in phrase.terms:
+                    best = shortest.get(term)
+                    if best is None:
+                        best = shortest[term] = [phrase.length, 0, 0]
+                    else:
+                        best[0] = min(best[0], phrase.length)
+                    if 1 <= phrase.words <= WHOLE_MAX:
+                        best[1] |= 1 << (phrase.words - 1)
+                    if term == phrase.head:
+                        best[2] = 1
+            for term, (length, count, head) in shortest.items():
                 lists = postings.get(term)
                 if lists is None:
                     lists = postings[term] = (array("q"), array("q"), array("q"))
                 lists[field].append(doc_id)
-                lists[field].append(min(tf, 0xFFFF) << 16 | min(len(found), 0xFFFF))
-    averages = [lengths[f] / non_empty[f] if non_empty[f] else 1.0 for f in range(len(FIELDS))]
+                lists[field].append(length << 16 | head << 8 | count)
+        for word in seen_words:
+            document_frequency[word] = document_frequency.get(word, 0) + 1
+    del texts
+    averages = [lengths[f] / phrases[f] if phrases[f] else 1.0 for f in range(len(FIELDS))]
     flags = [flags_of(document) for document in ordered]
 
     # Term shards, in term order.
     shard_starts: list[str] = []
     shard: list[list[object]] = []
     shard_bytes = 0
-    vocabulary: dict[int, list[str]] = {}
 
     def flush() -> None:
         nonlocal shard, shard_bytes
@@ -214,9 +299,10 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
         docs_with_term = len({doc for field in lists for doc in field[0::2]})
         idf = lunr_idf({"_": dict.fromkeys(range(docs_with_term))}, len(ordered))
         entry: list[object] = [term, docs_with_term, max(1, round(idf * 100))]
-        for field, values in enumerate(lists):
+        for values in lists:
             pairs = [
-                (values[i], tf_level(values[i + 1] >> 16, values[i + 1] & 0xFFFF, averages[field]) << 2 | flags[values[i]])
+                (values[i], (values[i + 1] >> 8 & 1) << 11 | (values[i + 1] & 0xFF) << 6
+                 | length_class(values[i + 1] >> 16) << 2 | flags[values[i]])
                 for i in range(0, len(values), 2)
             ]
             entry.append(encode_postings(pairs))
@@ -227,10 +313,14 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
             shard_starts.append(term)
         shard.append(entry)
         shard_bytes += size
-        vocabulary.setdefault(len(term), []).append(term)
     flush()
+
+    # Vocabulary: the words as written, per length, most frequent first.
+    vocabulary: dict[int, list[str]] = {}
+    for word in sorted(document_frequency, key=lambda w: (-document_frequency[w], w)):
+        vocabulary.setdefault(len(word), []).append(word)
     for length, listed in vocabulary.items():
-        files.write(f"v/{length}", " ".join(listed))
+        files.write(f"v/{length}", {"w": " ".join(listed), "n": " ".join(str(document_frequency[w]) for w in listed)})
 
     # Document chunks and flags, per system.
     systems = []
@@ -276,7 +366,9 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
         "systems": systems,
         "shards": shard_starts,
         "lengths": sorted(vocabulary),
-        "ranking": RANKING,
+        "ranking": {**RANKING, "tfn": [bm25_factors(average) for average in averages],
+                    "generic": sorted(generic_terms()), "genericPattern": GENERIC_PATTERN, "wholeMax": WHOLE_MAX,
+                    "specificWords": list(SPECIFIC_WORDS)},
     })
     if root.exists():
         shutil.rmtree(root)

@@ -8,9 +8,10 @@ is answered in three steps:
    (``96401-96549``) is looked up in the document chunks, which are in code order;
 2. words, when no code matched: each word becomes a clause (its lunr term; the word
    being typed also expands to the terms it starts; a word of 5+ letters with no
-   match tries terms one edit away), or lunr query syntax is parsed into clauses;
+   match tries the words one edit away), or lunr query syntax is parsed into clauses;
 3. ranking: exact codes, then codes under the prefix or in the range in code order,
-   then word matches by (words matched, weakest field matched, score, billable, active).
+   then word matches by (words matched, whole phrase, words as typed, weakest field
+   matched, score, billable, active); see :func:`_word_hits` and docs/search-design.md.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ from lunr.query_parser import QueryParser
 from .errors import Abort
 from .search_text import analyse, code_key, decode_postings, first_key, fold, within_edits, words
 
-FORMAT = 1
+FORMAT = 2
 _PAYLOAD = re.compile(r'^OMCSearchData\("([^"]+)",(.*)\);\s*$', re.DOTALL)
 _CODE = re.compile(r"^[A-Z0-9.]+$")
 _RANGE = re.compile(r"^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$")
 _POWER = re.compile(r"(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]")
 _PCS_CODE = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+_HCPCS_CODE = re.compile(r"^[A-Z][0-9]{4}$")
+#: How many ranges starting with a code may come before the code itself.
+EXACT_LOOKAHEAD = 8
 #: Sorts after every character of a code key, so ``key + AFTER`` bounds the codes that start with ``key``.
 AFTER = "~"
 
@@ -104,6 +108,7 @@ class IndexReader:
         self.systems = self.manifest["systems"]
         self.chunk = self.manifest["chunk"]
         self._shard_terms: dict[int, dict[str, list]] = {}
+        self._vocabulary: dict[int, tuple[list[str], list[int]]] = {}
 
     def load(self, name: str):
         if name not in self.cache:
@@ -165,53 +170,89 @@ class IndexReader:
         number = self.shard_of(term)
         return self.shard(number).get(term) if number >= 0 else None
 
-    def vocabulary(self, length: int) -> list[str]:
+    def vocabulary(self, length: int) -> tuple[list[str], list[int]]:
+        """The words of ``length`` letters as written in the documents, most frequent first, and their frequencies."""
         if length not in self.manifest["lengths"]:
-            return []
-        return self.load(f"v/{length}").split(" ")
+            return [], []
+        if length not in self._vocabulary:
+            payload = self.load(f"v/{length}")
+            self._vocabulary[length] = (payload["w"].split(" "), [int(n) for n in payload["n"].split(" ")])
+        return self._vocabulary[length]
 
 
 # --- codes ------------------------------------------------------------------------------------
 
+def _preferred(reader: IndexReader, text: str, keys: list[str]) -> list[dict]:
+    """The systems in the order their codes should come for what was typed.
+
+    Only ICD-10-CM codes have dots, so a dot puts ICD-10-CM first; without one, a letter and four
+    digits (``G0439``, ``J9000-J9999``) reads as HCPCS before ICD-10-CM (``G04.39``, ``J90``-``J99``).
+    """
+    systems = list(reader.systems)
+    if "." in text:
+        first = "icd10cm"
+    elif all(_HCPCS_CODE.match(key) for key in keys):
+        first = "hcpcs"
+    else:
+        return systems
+    return sorted(systems, key=lambda system: system["key"] != first)
+
+
+def _exact_at(reader: IndexReader, system: dict, first: str, key: str, low: int, high: int) -> int:
+    """The position of the code (or range) ``key`` among the first codes from ``low`` that start
+    with ``first`` (ranges that start with a code come before it: ``I10-I1A``, ``I10``), or -1."""
+    for position in range(low, min(high, low + EXACT_LOOKAHEAD)):
+        code = reader.chunk_of(system, position)["c"][position % reader.chunk]
+        if code_key(code) == key:
+            return position
+        if first_key(code) != first:
+            break
+    return -1
+
+
 def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[tuple[int, str]], int]:
     """Code results as ``(doc, kind)`` in rank order (exact codes first) and their total count."""
     text = query.strip().upper()
-    spans: list[tuple[dict, int, int, str]] = []   # system, first position, end position, kind
-    exact: list[tuple[dict, int]] = []
+    spans: list[tuple[dict, int, int, str, int]] = []   # system, first position, end position, kind, position left out
+    exact: list[tuple[dict, int, str]] = []
     match = _RANGE.match(text)
     if match:
         first, last = code_key(match.group(1)), code_key(match.group(2))
         if not (re.search(r"[0-9]", first) and re.search(r"[0-9]", last)) or first > last:
             return [], 0
-        for system in reader.systems:
+        for system in _preferred(reader, text, [first, last]):
             pattern = re.compile(system["pattern"])
             if pattern.match(first) and pattern.match(last):
-                spans.append((system, reader.lower_bound(system, first), reader.lower_bound(system, last + AFTER), "range"))
+                low, high = reader.lower_bound(system, first), reader.lower_bound(system, last + AFTER)
+                found = _exact_at(reader, system, first, f"{first}-{last}", low, high)
+                if found >= 0:
+                    exact.append((system, found, "range"))   # the range's own header, first
+                spans.append((system, low, high, "range", found))
     elif _CODE.match(text):
         key = code_key(text)
         if not key or not (re.search(r"[0-9]", key) or _PCS_CODE.match(key)):
             return [], 0
-        for system in reader.systems:
+        for system in _preferred(reader, text, [key]):
             if not re.match(system["pattern"], key):
                 continue
             low = reader.lower_bound(system, key)
             high = reader.lower_bound(system, key + AFTER)
-            if low < high and code_key(reader.chunk_of(system, low)["c"][low % reader.chunk]) == key:
-                exact.append((system, low))
-                low += 1
+            found = _exact_at(reader, system, key, key, low, high)
+            if found >= 0:
+                exact.append((system, found, "exact"))
             if re.search(r"[0-9]", key):
-                spans.append((system, low, high, "prefix"))
+                spans.append((system, low, high, "prefix", found))
     ranked: list[tuple[int, str]] = []
     total = 0
-    for system, position in exact:
+    for system, position, kind in exact:
         if reader.kept(system, position, filters):
-            ranked.append((system["base"] + position, "exact"))
+            ranked.append((system["base"] + position, kind))
             total += 1
-    for system, low, high, kind in spans:
+    for system, low, high, kind, left_out in spans:
         if filters.systems is not None and system["key"] not in filters.systems:
             continue
         for position in range(low, high):
-            if reader.kept(system, position, filters):
+            if position != left_out and reader.kept(system, position, filters):
                 total += 1
                 ranked.append((system["base"] + position, kind))
     return ranked, total
@@ -258,34 +299,72 @@ def _clauses(reader: IndexReader, query: str) -> list[Clause]:
     return clauses
 
 
-def _expansions(reader: IndexReader, clause: Clause) -> list[tuple[list, int]]:
-    """The index entries a clause matches, each with its match weight."""
+@dataclass(frozen=True)
+class Expansion:
+    entry: list          # the term's index entry
+    weight: int          # match weight
+    exact: bool          # the word itself (or its correction), not a prefix or a typo
+
+
+def _expansions(reader: IndexReader, clause: Clause) -> list[Expansion]:
+    """The index entries a clause matches, each with its match weight.
+
+    A word of 5+ letters that matches no term tries the words one edit away. So does a word that
+    is not in the vocabulary although its term is (rarely): ``migrane`` has the term of ``migrans``
+    (5 documents); when a word one edit away is in many more documents (``migraine``, 82), that
+    word is taken as meant and the term of the word as typed becomes the typo. The word being
+    typed is read the same way against its completions.
+    """
     ranking = reader.ranking
     weights = ranking["matchWeight"]
-    found: dict[str, tuple[list, int]] = {}
+    found: dict[str, Expansion] = {}
     if clause.pattern is not None:
         head = clause.pattern.split("*")[0]
         if clause.pattern == head + "*" and "*" not in head:
             candidates = _prefixed(reader, head, shards=2 * ranking["prefixMaxShards"])
         else:
             regex = re.compile("^" + ".*".join(re.escape(part) for part in clause.pattern.split("*")) + "$")
-            candidates = [t for length in reader.manifest["lengths"] for t in reader.vocabulary(length) if regex.match(t)]
-            candidates = [entry for entry in (reader.entry(t) for t in sorted(candidates)[: ranking["wildcardMaxTerms"]]) if entry]
+            matching = dict.fromkeys(term for length in reader.manifest["lengths"] for word in reader.vocabulary(length)[0]
+                                     if regex.match(word) for term in [analyse(word)] if term)
+            candidates = [entry for entry in (reader.entry(t) for t in sorted(matching)[: ranking["wildcardMaxTerms"]]) if entry]
         for entry in candidates[: ranking["wildcardMaxTerms"]]:
-            found[entry[0]] = (entry, weights["exact"])
+            found[entry[0]] = Expansion(entry, weights["exact"], True)
         return list(found.values())
-    if clause.term is not None:
-        entry = reader.entry(clause.term)
+    exact = reader.entry(clause.term) if clause.term is not None else None
+    if exact is not None:
+        found[clause.term] = Expansion(exact, weights["exact"], True)
+    long_enough = len(clause.raw) >= ranking["typoMinLength"]
+    completions = (_prefixed(reader, clause.raw, shards=ranking["prefixMaxShards"])[: ranking["prefixMaxTerms"]]
+                   if clause.prefix else [])
+    # A word that is no word of the documents although its term is (rarely): a typo or a word being typed.
+    doubtful = (exact is not None and exact[1] < ranking["typoRareDf"] and (clause.prefix or (clause.fuzzy and long_enough))
+                and clause.raw not in reader.vocabulary(len(clause.raw))[0])
+    # The word being typed: its most frequent completion counts as typed when the word is no term itself,
+    # or is doubtful and the completion much more frequent (``insul``: ``insulation`` 1, ``insulin`` 106).
+    for number, entry in enumerate(completions):
+        found.setdefault(entry[0], Expansion(entry, weights["prefix"], number == 0 and exact is None))
+    if (doubtful and completions and completions[0][0] != clause.term
+            and completions[0][1] >= ranking["typoCorrectRatio"] * exact[1]):
+        found[completions[0][0]] = Expansion(completions[0], weights["prefix"], True)
+        found[clause.term] = Expansion(exact, weights["prefix"], False)
+        doubtful = False
+    if not clause.fuzzy:
+        return list(found.values())
+    if not (clause.fuzzy_always or (long_enough and not found) or doubtful):
+        return list(found.values())
+    near = _near(reader, clause)[: ranking["typoMaxTerms"]]
+    for term, _ in near:
+        entry = reader.entry(term)
         if entry is not None:
-            found[clause.term] = (entry, weights["exact"])
-    if clause.prefix:
-        for entry in _prefixed(reader, clause.raw, shards=ranking["prefixMaxShards"])[: ranking["prefixMaxTerms"]]:
-            found.setdefault(entry[0], (entry, weights["prefix"]))
-    if clause.fuzzy and (clause.fuzzy_always or (not found and len(clause.raw) >= ranking["typoMinLength"])):
-        for term in _near(reader, clause)[: ranking["typoMaxTerms"]]:
-            entry = reader.entry(term)
-            if entry is not None:
-                found.setdefault(term, (entry, weights["typo"]))
+            found.setdefault(term, Expansion(entry, weights["typo"], False))
+    # The most frequent word one edit away is taken as meant: it counts as typed (with a typo's weight)
+    # when the word matched nothing, or is doubtful and that word is much more frequent.
+    if near and near[0][0] in found:
+        if exact is None and not found[near[0][0]].exact and not any(e.exact for e in found.values()):
+            found[near[0][0]] = Expansion(found[near[0][0]].entry, weights["typo"], True)
+        elif doubtful and near[0][1] >= ranking["typoCorrectRatio"] * exact[1]:
+            found[near[0][0]] = Expansion(found[near[0][0]].entry, weights["typo"], True)
+            found[clause.term] = Expansion(exact, weights["typo"], False)
     return list(found.values())
 
 
@@ -299,23 +378,57 @@ def _prefixed(reader: IndexReader, prefix: str, shards: int) -> list[list]:
     return sorted(entries, key=lambda entry: (-entry[1], entry[0]))
 
 
-def _near(reader: IndexReader, clause: Clause) -> list[str]:
-    """Terms within the clause's edit distance of its term or its word, same first letter first."""
-    targets = [t for t in dict.fromkeys([clause.term, clause.raw]) if t]
-    lengths = sorted({length + d for t in targets for length in [len(t)] for d in range(-clause.fuzzy, clause.fuzzy + 1)})
-    found = [candidate for length in lengths for candidate in reader.vocabulary(length)
-             if any(within_edits(t, candidate, clause.fuzzy) for t in targets)]
-    head = targets[0][0]
-    return sorted(set(found), key=lambda t: (t[0] != head, t))
+def _near(reader: IndexReader, clause: Clause) -> list[tuple[str, int]]:
+    """Terms of the words within the clause's edit distance of the word as typed, with the frequency
+    of their most frequent such word, most frequent first (the typed word's own term left out)."""
+    raw, distance = clause.raw, clause.fuzzy
+    best: dict[str, int] = {}
+    for length in range(len(raw) - distance, len(raw) + distance + 1):
+        listed, counts = reader.vocabulary(length)
+        for word, count in zip(listed, counts):
+            if word != raw and within_edits(raw, word, distance):
+                term = analyse(word)
+                if term is not None and term != clause.term and count > best.get(term, 0):
+                    best[term] = count
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _whole_words(reader: IndexReader, query: str, counted: list[Clause]) -> tuple[set[str], int]:
+    """The terms a phrase must hold to be the whole query, and the phrase's length in words.
+
+    Generic words do not count ("pneumonia unspecified organism" is the whole of "Pneumonia,
+    unspecified organism", whose length is 1); "other" counts as a word but is no term.
+    """
+    ranking = reader.ranking
+    generic = set(ranking["generic"])
+    if _POWER.search(query):
+        found = {clause.term for clause in counted if clause.term is not None and clause.term not in generic}
+        return found, len(found)
+    core = re.sub(ranking["genericPattern"], " unspecified ", fold(query))
+    found = {term for term in map(analyse, words(core)) if term is not None and term not in generic}
+    specific = any(word in ranking["specificWords"] for word in words(core))
+    return found, len(found) + specific
 
 
 def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[int], int, list[str]]:
+    """Documents matching the words of ``query`` in rank order.
+
+    Rank: more query words matched; the query is a whole phrase of the document (its title, a
+    synonym or an everyday name, generic words such as "unspecified" aside), the shortest first;
+    more words matched as typed (not as a prefix or a typo); among whole phrases, billable codes
+    first; the weakest field a word matched in (title > synonyms > other text); score; billable;
+    active; code order.
+    """
     clauses = _clauses(reader, query)
     ranking = reader.ranking
     tfn, field_weight, field_class = ranking["tfn"], ranking["fieldWeight"], ranking["fieldClass"]
     extra = ranking["bestFieldExtra"]
-    counted = 0
+    counted = [clause for clause in clauses if clause.presence != QueryPresence.PROHIBITED.value]
+    whole_terms, wanted = _whole_words(reader, query, counted)
+    whole_max = ranking["wholeMax"]
     coverage: dict[int, int] = {}
+    exactly: dict[int, int] = {}
+    whole: dict[int, list[list[int]]] = {}   # per doc and field: words in a phrase as long as the query, their longest length class
     weakest: dict[int, int] = {}
     score: dict[int, int] = {}
     flags: dict[int, int] = {}
@@ -326,18 +439,28 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
         best: dict[int, int] = {}          # per doc: the best expansion in each field, summed
         best_class: dict[int, int] = {}
         top: dict[int, int] = {}
+        as_typed: set[int] = set()
+        in_whole: dict[int, dict[int, int]] = {}   # per doc and field: the word is in a phrase as long as the query (length class)
         expansions = _expansions(reader, clause)
         if clause.presence != QueryPresence.PROHIBITED.value:
-            matched_terms += [entry[0] for entry, _ in expansions]
+            matched_terms += [expansion.entry[0] for expansion in expansions]
         for field in clause.fields:
             in_field: dict[int, int] = {}
-            for entry, weight in expansions:
-                multiplier = entry[2] * field_weight[field] * weight * clause.boost
-                for doc, value in decode_postings(entry[3 + field]):
-                    points = multiplier * tfn[value >> 2]
+            lengths = tfn[field]
+            for expansion in expansions:
+                multiplier = expansion.entry[2] * field_weight[field] * expansion.weight * clause.boost
+                for doc, value in decode_postings(expansion.entry[3 + field]):
+                    points = multiplier * lengths[(value >> 2) & 15] * (5 if value >> 11 else 4)
                     if points > in_field.get(doc, 0):
                         in_field[doc] = points
                     flags[doc] = value & 3
+                    if expansion.exact:
+                        as_typed.add(doc)
+                    if expansion.exact and 0 < wanted <= whole_max and (value >> 6 & 31) >> (wanted - 1) & 1:
+                        length = (value >> 2) & 15
+                        fields = in_whole.setdefault(doc, {})
+                        if length < fields.get(field, 16):
+                            fields[field] = length
             for doc, points in in_field.items():
                 best[doc] = best.get(doc, 0) + points
                 top[doc] = max(top.get(doc, 0), points)
@@ -350,16 +473,30 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
             continue
         if clause.presence == QueryPresence.REQUIRED.value:
             required = set(best) if required is None else required & set(best)
-        counted += 1
         for doc, points in best.items():
             coverage[doc] = coverage.get(doc, 0) + 1
             score[doc] = score.get(doc, 0) + points
             weakest[doc] = min(weakest.get(doc, 9), best_class[doc])
+            if doc in as_typed:
+                exactly[doc] = exactly.get(doc, 0) + 1
+        if clause.term in whole_terms:
+            for doc, fields in in_whole.items():
+                counts = whole.setdefault(doc, [[0, 0] for _ in reader.fields])
+                for field, length in fields.items():
+                    counts[field][0] += 1
+                    counts[field][1] = max(counts[field][1], length)
+    # A whole phrase: each word in a phrase of the query's length, in one field; the shortest such phrase wins.
+    needed = len(whole_terms)
+    complete = {doc: min(length for count, length in counts if count == needed)
+                for doc, counts in whole.items() if needed and any(count == needed for count, _ in counts)}
     docs = [doc for doc in coverage
             if doc not in prohibited and (required is None or doc in required)
             and filters.keep(reader.system_of(doc)["key"], flags[doc])]
-    docs.sort(key=lambda doc: (-coverage[doc], -weakest[doc], -score[doc], -(flags[doc] >> 1), -(flags[doc] & 1), doc))
-    return docs, counted, sorted(set(matched_terms))
+    # Among whole phrases of the same length, a billable code comes before its header.
+    docs.sort(key=lambda doc: (-coverage[doc], complete.get(doc, 16), -exactly.get(doc, 0),
+                               -(flags[doc] >> 1) if doc in complete else 0, -weakest[doc], -score[doc],
+                               -(flags[doc] >> 1), -(flags[doc] & 1), doc))
+    return docs, len(counted), sorted(set(matched_terms))
 
 
 # --- the query --------------------------------------------------------------------------------

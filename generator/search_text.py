@@ -7,7 +7,12 @@ must agree character for character (``tests/test_search_parity.py`` checks them)
   apostrophes trimmed from both ends;
 - terms: lunr's pipeline on each word (trimmer, stop word filter, Porter stemmer);
 - code keys: upper case without dots (``e11.65`` → ``E1165``);
-- numbers in shard files: a 64-character alphabet, see :func:`encode_number`.
+- numbers in shard files: a 64-character alphabet, see :func:`encode_number` and
+  :func:`encode_postings`.
+
+Phrase shapes (:func:`phrase_shape`: which words count for a phrase's length) and joined
+hyphenated words are used by the index writer only; the engines read their results from the
+index, and the generic wording pattern from the manifest.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import stop_word_filter
@@ -38,6 +44,15 @@ def words(text: str) -> list[str]:
         if part:
             found.append(part)
     return found
+
+
+_HYPHENATED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def joined_words(text: str) -> list[str]:
+    """Hyphenated words written as one (``"Pre-eclampsia"`` → ``"preeclampsia"``): the index holds
+    them too, for people who type them so; a query's words are not joined."""
+    return [match.group(0).replace("-", "") for match in _HYPHENATED.finditer(fold(text))]
 
 
 class _BrowserStemmer(PorterStemmer):
@@ -74,6 +89,62 @@ def terms(text: str) -> list[str]:
         if term is not None:
             found.append(term)
     return found
+
+
+#: Words that mark the generic code of a condition ("Gout, unspecified", "Stroke NOS"). They are indexed
+#: like any word but not counted in a phrase's length, so that "Gout, unspecified" is as short as "Gout".
+GENERIC_WORDS = ("unspecified", "nos")
+#: Wordings that say the same as "unspecified" ("Urinary tract infection, site not specified",
+#: "Alcohol dependence, uncomplicated"), or mark the usual code ("... without abnormal findings"):
+#: counted as that one generic word.
+GENERIC_PATTERN = (r"\b(?:(?:site|type) )?not (?:otherwise )?specified\b|\bwithout complications?\b|\buncomplicated\b"
+                   r"|\bwithout abnormal findings\b|\bunspecified (?:site|organism|type)\b")
+#: A word that marks a specific code ("Other acute sinusitis"): counted as one more word of the phrase
+#: (it is a lunr stop word, so it is not a term).
+SPECIFIC_WORDS = ("other",)
+#: Parts of a title in parentheses or brackets: ICD-10's nonessential modifiers ("Essential (primary)
+#: hypertension") and alternative words ("[common cold]"). Indexed, but not counted in a phrase's length.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_GENERIC = re.compile(GENERIC_PATTERN, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    return frozenset(term for term in map(analyse, GENERIC_WORDS) if term)
+
+
+def core_text(text: str) -> str:
+    """``text`` without its parts in parentheses or brackets (unless nothing would be left), generic
+    wordings reduced to "unspecified"."""
+    stripped = _BRACKETED.sub(" ", text)
+    if stripped != text and not terms(stripped):
+        stripped = text
+    return _GENERIC.sub(" unspecified ", stripped)
+
+
+@dataclass(frozen=True)
+class PhraseShape:
+    """What a phrase's length counts: its core terms (in order), and whether it says "other"."""
+
+    terms: tuple[str, ...]
+    specific: bool
+
+    @property
+    def length(self) -> int:
+        return len(self.terms) + self.specific
+
+    @property
+    def head(self) -> str | None:
+        return self.terms[0] if self.terms else None
+
+
+def phrase_shape(text: str) -> PhraseShape:
+    """The core terms of ``text`` (outside brackets, not generic) and whether it says "other"."""
+    core = words(core_text(text))
+    generic = generic_terms()
+    found = (analyse(word) for word in core)
+    return PhraseShape(tuple(dict.fromkeys(t for t in found if t is not None and t not in generic)),
+                       any(word in SPECIFIC_WORDS for word in core))
 
 
 # --- codes -------------------------------------------------------------------------------------
@@ -127,12 +198,14 @@ def encode_number(number: int) -> str:
 
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:
-    """``(doc id, value < 64)`` pairs in ascending doc order: gap to the previous doc minus one, then the value."""
+    """``(doc id, value < 4096)`` pairs in ascending doc order: the gap to the previous doc minus one
+    (:func:`encode_number`), then the value in two characters (low 6 bits first)."""
     out = []
     previous = -1
     for doc, value in postings:
         out.append(encode_number(doc - previous - 1))
-        out.append(ALPHABET[value])
+        out.append(ALPHABET[value & 63])
+        out.append(ALPHABET[value >> 6])
         previous = doc
     return "".join(out)
 
@@ -152,8 +225,8 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
             continue
         doc += ((number << 5) | value) + 1
         number = 0
-        postings.append((doc, _VALUE_OF[text[position]]))
-        position += 1
+        postings.append((doc, _VALUE_OF[text[position]] | _VALUE_OF[text[position + 1]] << 6))
+        position += 2
     return postings
 
 

@@ -26,7 +26,7 @@ def fixture_documents() -> list[SearchDocument]:
 def index_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search")
     stats = write_search_index(fixture_documents(), out)
-    assert (stats.documents, stats.doc_chunks) == (41, 4)
+    assert (stats.documents, stats.doc_chunks) == (53, 4)
     return out
 
 
@@ -77,11 +77,54 @@ def test_cli_words_typo_synonyms_and_terminated_codes(index_parent: Path) -> Non
         "  1. HCPCS Level II Q2004     Irrigation solution for treatment of bladder calculi")
 
 
+def test_cli_exact_code_before_the_ranges_it_starts_and_hcpcs_shaped_codes(index_parent: Path) -> None:
+    assert cli(index_parent, "I10").stdout == (
+        "  1. ICD-10-CM  I10       Essential (primary) hypertension\n"
+        "  2. ICD-10-CM  I10-I1A   Hypertensive diseases (header)\n"
+        "2 results\n")
+    assert cli(index_parent, "i10-i1a").stdout.startswith("  1. ICD-10-CM  I10-I1A   Hypertensive diseases (header)\n")
+    # Without a dot, a letter and four digits reads as HCPCS first; a dot means ICD-10-CM.
+    assert [line.split()[-1] for line in cli(index_parent, "g0439").stdout.splitlines()[:2]] == ["visit", "encephalopathy"]
+    assert cli(index_parent, "G04.39").stdout.startswith("  1. ICD-10-CM  G04.39    ")
+
+
+def test_cli_whole_phrases_generic_titles_and_typos(index_parent: Path) -> None:
+    # "Stroke NOS" is the whole query; "Other cerebral infarction" says "other"; the title match is one word of three.
+    assert cli(index_parent, "stroke").stdout == (
+        "  1. ICD-10-CM  I63.9     Cerebral infarction, unspecified\n"
+        "  2. ICD-10-CM  I63.89    Other cerebral infarction\n"
+        "  3. ICD-10-CM  Z82.3     Family history of stroke\n"
+        "3 results\n")
+    for query in ("high blood pressure", "hypertenson", "hypertention", "htn"):
+        assert cli(index_parent, query, "--limit", "1").stdout.startswith(
+            "  1. ICD-10-CM  I10       Essential (primary) hypertension\n"), query
+    assert cli(index_parent, "uti").stdout == "  1. ICD-10-CM  N39.0     Urinary tract infection, site not specified\n1 result\n"
+    assert cli(index_parent, "wheelchar").stdout == "  1. HCPCS Level II K0001     Standard wheelchair\n1 result\n"
+
+
+def test_a_rare_unknown_word_is_read_as_a_frequent_one_edit_away(tmp_path: Path) -> None:
+    """``migrane`` is no word of the index, but its term is that of ``migrans`` (1 document); ``migraine``
+    (12 documents) is one edit away and more than typoCorrectRatio times as frequent: it is taken as meant."""
+    documents = [SearchDocument("icd10cm", f"G43.{n:02d}", f"Migraine variant {n}", None, (), "", f"icd10cm/G43.{n:02d}.html",
+                                True, True) for n in range(12)]
+    documents.append(SearchDocument("icd10cm", "B83.0", "Visceral larva migrans", None, (), "", "icd10cm/B83.0.html", True, True))
+    write_search_index(documents, tmp_path)
+    reader = IndexReader(tmp_path / "index")
+    for query in ("migrane", "migraine"):
+        result = search(reader, query, Filters(), limit=20)
+        assert [hit.code for hit in result.hits][:12] == [f"G43.{n:02d}" for n in range(12)], query
+    assert [hit.code for hit in search(reader, "migrans", Filters()).hits] == ["B83.0"]
+    answers = run_engine("search", [{"query": q, "filters": {}, "limit": 20} for q in ("migrane", "migraine", "migrans", "migrain")],
+                         tmp_path)
+    assert [[hit["code"] for hit in answer["hits"]] for answer in answers] == [
+        [hit.code for hit in search(reader, q, Filters(), limit=20).hits] for q in ("migrane", "migraine", "migrans", "migrain")]
+
+
 def test_cli_lunr_query_syntax(index_parent: Path) -> None:
     assert cli(index_parent, "+diabetes -type").stdout == (
         "  1. ICD-10-CM  E08-E13   Diabetes mellitus (header)\n"
-        "  2. ICD-10-CM  E13       Other specified diabetes mellitus (header)\n"
-        "  3. ICD-10-CM  E13.9     Other specified diabetes mellitus without complications\n"
+        "  2. ICD-10-CM  E13.9     Other specified diabetes mellitus without complications\n"
+        "  3. ICD-10-CM  E13       Other specified diabetes mellitus (header)\n"
         "3 results\n")
     assert cli(index_parent, "colour:red").stdout.startswith("cannot read the query: ")
 
@@ -106,6 +149,11 @@ QUERIES = [
     ("bladder", {}), ("bladder", {"includeTerminated": True}), ("the", {}), ("xyzzy", {}),
     ("+diabetes -type", {}), ("title:appendix", {}), ("diab*", {}), ("*itis", {}), ("injection^3 carboplatin", {}),
     ("bevacizumab~1", {}), ("synonyms:vermiform", {}), ("colour:red", {}),
+    ("I10", {}), ("i10.", {}), ("I10-I1A", {}), ("G0439", {}), ("g04.39", {}), ("G04", {}), ("G0439", {"systems": ["icd10cm"]}),
+    ("high blood pressure", {}), ("hypertenson", {}), ("hypertension", {}), ("htn", {}), ("stroke", {}), ("stroke nos", {}),
+    ("uti", {}), ("wheelchair", {}), ("wheelchar", {}), ("migrane", {}), ("migraine", {}), ("other cerebral infarction", {}),
+    ("cerebral infarction unspecified", {}), ("+stroke -family", {}), ("family history", {"billableOnly": True}),
+    ("pneumonia unspecified organism", {}), ("heart attack", {"billableOnly": True}), ("*itis", {}), ("migr*", {}),
 ]
 
 
@@ -125,4 +173,4 @@ def test_browser_engine_ranks_like_the_cli(index_parent: Path) -> None:
     browser = [{"query": answer["query"], "total": answer["total"], "error": answer["error"] is not None,
                 "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
     assert browser == expected
-    assert sum(1 for item in expected if item["hits"]) >= 30
+    assert sum(1 for item in expected if item["hits"]) >= 50

@@ -1,4 +1,4 @@
-"""Search text rules: words, terms, code keys and code order, the shard number encoding, edit distance."""
+"""Search text rules: words, terms, code keys and code order, the shard number encoding, edit distance, phrase lengths."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from generator.search_text import (
     encode_number,
     encode_postings,
     first_key,
+    phrase_shape,
     within_edits,
     words,
 )
@@ -58,3 +59,27 @@ def test_numbers_and_postings_round_trip() -> None:
 def test_edit_distance(a: str, b: str, distance: int, expected: bool) -> None:
     assert within_edits(a, b, distance) is expected
     assert within_edits(b, a, distance) is expected
+
+
+def test_postings_values_take_two_characters() -> None:
+    postings = [(0, 0), (3, 63), (4, 64), (90, 4095), (100_000, 2049)]
+    assert decode_postings(encode_postings(postings)) == postings
+    assert len(encode_postings([(0, 4095)])) == 3
+
+
+@pytest.mark.parametrize(("text", "core", "specific"), [
+    ("Essential (primary) hypertension", ("essenti", "hypertens"), False),      # nonessential modifier
+    ("Acute nasopharyngitis [common cold]", ("acut", "nasopharyng"), False),     # alternative words
+    ("Gout, unspecified", ("gout",), False),
+    ("Stroke NOS", ("stroke",), False),
+    ("Urinary tract infection, site not specified", ("urinari", "tract", "infect"), False),
+    ("Alcohol dependence, uncomplicated", ("alcohol", "depend"), False),
+    ("Encounter for general adult medical examination without abnormal findings",
+     ("encount", "gener", "adult", "medic", "examin"), False),
+    ("Other acute sinusitis", ("acut", "sinus"), True),                          # "other" counts as a word
+    ("(acute)", ("acut",), False),                                               # nothing outside the brackets
+])
+def test_phrase_shape_counts_core_words(text: str, core: tuple[str, ...], specific: bool) -> None:
+    shape = phrase_shape(text)
+    assert (shape.terms, shape.specific, shape.length) == (core, specific, len(core) + specific)
+    assert shape.head == core[0]

@@ -15,7 +15,7 @@
   var ASSETS = script ? script.src.replace(/[^\/]*$/, "") : "";
   var INDEX = ASSETS + "index/";
   var SITE = new URL("../../", ASSETS || document.baseURI).href;
-  var FORMAT = 1;
+  var FORMAT = 2;
   var AFTER = "~";
   var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS" };
 
@@ -92,7 +92,8 @@
       doc += number * 32 + value + 1;
       number = 0;
       docs.push(doc);
-      values.push(VALUE_OF[text.charCodeAt(position++)]);
+      values.push(VALUE_OF[text.charCodeAt(position)] | VALUE_OF[text.charCodeAt(position + 1)] << 6);
+      position += 2;
     }
     return { docs: docs, values: values };
   }
@@ -215,9 +216,16 @@
     return shard(number).then(function (map) { return map.get(term) || null; });
   }
 
+  var vocabularies = {};
+  /** The words of ``length`` letters as written in the documents, most frequent first: {words, counts}. */
   function vocabulary(length) {
-    if (manifest.lengths.indexOf(length) < 0) return Promise.resolve([]);
-    return load("v/" + length).then(function (text) { return text.split(" "); });
+    if (manifest.lengths.indexOf(length) < 0) return Promise.resolve({ words: [], counts: [] });
+    if (vocabularies[length]) return Promise.resolve(vocabularies[length]);
+    return load("v/" + length).then(function (payload) {
+      var found = { words: payload.w.split(" "), counts: payload.n.split(" ").map(Number) };
+      vocabularies[length] = found;
+      return found;
+    });
   }
 
   function postings(entry, field) {
@@ -232,60 +240,85 @@
   var CODE = /^[A-Z0-9.]+$/;
   var RANGE = /^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$/;
   var PCS_CODE = /^[0-9A-HJ-NP-Z]{7}$/;
+  var HCPCS_CODE = /^[A-Z][0-9]{4}$/;
   var POWER = /(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]/;
+  var EXACT_LOOKAHEAD = 8;
+
+  /** Systems in the order their codes come for what was typed (twin of search_query._preferred). */
+  function preferred(text, keys) {
+    var first = null;
+    if (text.indexOf(".") >= 0) first = "icd10cm";
+    else if (keys.every(function (key) { return HCPCS_CODE.test(key); })) first = "hcpcs";
+    var systems = manifest.systems.slice();
+    if (first === null) return systems;
+    return systems.filter(function (system) { return system.key === first; })
+      .concat(systems.filter(function (system) { return system.key !== first; }));
+  }
+
+  /** Position of the code (or range) ``key`` among the first codes from ``low`` starting with ``first``, or -1. */
+  function exactAt(system, first, key, low, high) {
+    var end = Math.min(high, low + EXACT_LOOKAHEAD);
+    function step(position) {
+      if (position >= end) return Promise.resolve(-1);
+      return chunkOf(system, position).then(function (chunk) {
+        var code = chunk.c[position % manifest.chunk];
+        if (codeKey(code) === key) return position;
+        if (firstKey(code) !== first) return -1;
+        return step(position + 1);
+      });
+    }
+    return step(low);
+  }
 
   function codeHits(query, filters) {
     var text = query.trim().toUpperCase();
-    var spans = [];   // promises of [system, low, high, kind]
-    var exact = [];   // promises of [system, position] or null
+    var found = [];   // promises of [system, low, high, kind, exact position or -1, is a span]
     var match = RANGE.exec(text);
     if (match) {
       var first = codeKey(match[1]), last = codeKey(match[2]);
       if (!(/[0-9]/.test(first) && /[0-9]/.test(last)) || first > last) return Promise.resolve({ ranked: [], total: 0 });
-      manifest.systems.forEach(function (system) {
+      preferred(text, [first, last]).forEach(function (system) {
         var pattern = new RegExp(system.pattern);
         if (pattern.test(first) && pattern.test(last)) {
-          spans.push(Promise.all([lowerBound(system, first), lowerBound(system, last + AFTER)]).then(function (bounds) {
-            return [system, bounds[0], bounds[1], "range"];
+          found.push(Promise.all([lowerBound(system, first), lowerBound(system, last + AFTER)]).then(function (bounds) {
+            return exactAt(system, first, first + "-" + last, bounds[0], bounds[1]).then(function (exact) {
+              return [system, bounds[0], bounds[1], "range", exact, true];
+            });
           }));
         }
       });
     } else if (CODE.test(text)) {
       var key = codeKey(text);
       if (!key || !(/[0-9]/.test(key) || PCS_CODE.test(key))) return Promise.resolve({ ranked: [], total: 0 });
-      manifest.systems.forEach(function (system) {
+      preferred(text, [key]).forEach(function (system) {
         if (!new RegExp(system.pattern).test(key)) return;
-        var bounds = Promise.all([lowerBound(system, key), lowerBound(system, key + AFTER)]).then(function (bounds) {
-          if (bounds[0] >= bounds[1]) return [bounds[0], bounds[1], false];
-          return chunkOf(system, bounds[0]).then(function (chunk) {
-            return [bounds[0], bounds[1], codeKey(chunk.c[bounds[0] % manifest.chunk]) === key];
+        found.push(Promise.all([lowerBound(system, key), lowerBound(system, key + AFTER)]).then(function (bounds) {
+          return exactAt(system, key, key, bounds[0], bounds[1]).then(function (exact) {
+            return [system, bounds[0], bounds[1], "prefix", exact, /[0-9]/.test(key)];
           });
-        });
-        exact.push(bounds.then(function (found) { return found[2] ? [system, found[0]] : null; }));
-        if (/[0-9]/.test(key)) {
-          spans.push(bounds.then(function (found) { return [system, found[2] ? found[0] + 1 : found[0], found[1], "prefix"]; }));
-        }
+        }));
       });
     } else {
       return Promise.resolve({ ranked: [], total: 0 });
     }
-    return Promise.all([Promise.all(exact), Promise.all(spans)]).then(function (found) {
-      var exactFound = found[0].filter(Boolean);
-      var all = exactFound.map(function (hit) { return hit[0]; }).concat(found[1].map(function (span) { return span[0]; }));
+    return Promise.all(found).then(function (spans) {
       var tests = {};
-      return Promise.all(all.map(function (system) {
-        return keptTest(system, filters).then(function (test) { tests[system.key] = test; });
+      return Promise.all(spans.map(function (span) {
+        return keptTest(span[0], filters).then(function (test) { tests[span[0].key] = test; });
       })).then(function () {
         var ranked = [];
         var total = 0;
-        exactFound.forEach(function (hit) {
-          if (tests[hit[0].key](hit[1])) { ranked.push([hit[0].base + hit[1], "exact"]); total++; }
+        spans.forEach(function (span) {
+          if (span[4] >= 0 && tests[span[0].key](span[4])) {
+            ranked.push([span[0].base + span[4], span[3] === "range" ? "range" : "exact"]);   // a range's own header: first
+            total++;
+          }
         });
-        found[1].forEach(function (span) {
+        spans.forEach(function (span) {
           var system = span[0];
-          if (filters.systems !== null && filters.systems.indexOf(system.key) < 0) return;
+          if (!span[5] || (filters.systems !== null && filters.systems.indexOf(system.key) < 0)) return;
           for (var position = span[1]; position < span[2]; position++) {
-            if (tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
+            if (position !== span[4] && tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
           }
         });
         return { ranked: ranked, total: total };
@@ -354,31 +387,31 @@
     });
   }
 
+  /** Terms of the words one edit (or the clause's distance) from the word as typed, with the frequency of
+   *  their most frequent such word, most frequent first (the typed word's own term left out). */
   function near(clause) {
-    var targets = [];
-    [clause.term, clause.raw].forEach(function (target) { if (target && targets.indexOf(target) < 0) targets.push(target); });
+    var raw = clause.raw, distance = clause.fuzzy;
     var lengths = [];
-    targets.forEach(function (target) {
-      for (var d = -clause.fuzzy; d <= clause.fuzzy; d++) {
-        if (lengths.indexOf(target.length + d) < 0) lengths.push(target.length + d);
-      }
-    });
-    lengths.sort(function (a, b) { return a - b; });
+    for (var length = raw.length - distance; length <= raw.length + distance; length++) lengths.push(length);
     return Promise.all(lengths.map(vocabulary)).then(function (lists) {
-      var found = new Set();
+      var best = new Map();
       lists.forEach(function (list) {
-        list.forEach(function (candidate) {
-          if (targets.some(function (target) { return withinEdits(target, candidate, clause.fuzzy); })) found.add(candidate);
-        });
+        for (var i = 0; i < list.words.length; i++) {
+          var word = list.words[i];
+          if (word === raw || !withinEdits(raw, word, distance)) continue;
+          var term = analyse(word);
+          if (term !== null && term !== clause.term && list.counts[i] > (best.get(term) || 0)) best.set(term, list.counts[i]);
+        }
       });
-      var head = targets[0][0];
-      return Array.from(found).sort(function (a, b) {
-        var ka = a[0] !== head ? 1 : 0, kb = b[0] !== head ? 1 : 0;
-        return ka - kb || (a < b ? -1 : a > b ? 1 : 0);
+      return Array.from(best.entries()).sort(function (a, b) {
+        return (b[1] - a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
       });
     });
   }
 
+  function expansion(entry, weight, exact) { return { entry: entry, weight: weight, exact: exact }; }
+
+  /** The index entries a clause matches, each with its match weight (twin of search_query._expansions). */
   function expansions(clause) {
     var ranking = manifest.ranking;
     var weights = ranking.matchWeight;
@@ -393,91 +426,262 @@
           return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
         }).join(".*") + "$");
         candidates = Promise.all(manifest.lengths.map(vocabulary)).then(function (lists) {
-          var terms = [];
-          lists.forEach(function (list) { list.forEach(function (term) { if (regex.test(term)) terms.push(term); }); });
-          terms.sort();
-          return Promise.all(terms.slice(0, ranking.wildcardMaxTerms).map(entry)).then(function (entries) {
+          var terms = new Set();
+          lists.forEach(function (list) {
+            list.words.forEach(function (word) {
+              if (!regex.test(word)) return;
+              var term = analyse(word);
+              if (term !== null) terms.add(term);
+            });
+          });
+          var sorted = Array.from(terms).sort();
+          return Promise.all(sorted.slice(0, ranking.wildcardMaxTerms).map(entry)).then(function (entries) {
             return entries.filter(Boolean);
           });
         });
       }
       return candidates.then(function (entries) {
-        return entries.slice(0, ranking.wildcardMaxTerms).map(function (e) { return [e, weights.exact]; });
+        return entries.slice(0, ranking.wildcardMaxTerms).map(function (e) { return expansion(e, weights.exact, true); });
       });
     }
-    var exact = clause.term !== null ? entry(clause.term) : Promise.resolve(null);
+    var exactEntry = clause.term !== null ? entry(clause.term) : Promise.resolve(null);
     var starting = clause.prefix ? prefixed(clause.raw, ranking.prefixMaxShards) : Promise.resolve([]);
-    return Promise.all([exact, starting]).then(function (got) {
-      if (got[0]) found.set(got[0][0], [got[0], weights.exact]);
-      got[1].slice(0, ranking.prefixMaxTerms).forEach(function (e) {
-        if (!found.has(e[0])) found.set(e[0], [e, weights.prefix]);
-      });
-      if (!(clause.fuzzy && (clause.fuzzyAlways || (found.size === 0 && clause.raw.length >= ranking.typoMinLength)))) {
-        return Array.from(found.values());
-      }
-      return near(clause).then(function (terms) {
-        return Promise.all(terms.slice(0, ranking.typoMaxTerms).map(entry)).then(function (entries) {
-          entries.forEach(function (e) { if (e && !found.has(e[0])) found.set(e[0], [e, weights.typo]); });
-          return Array.from(found.values());
+    var longEnough = clause.raw.length >= ranking.typoMinLength;
+    return Promise.all([exactEntry, starting]).then(function (got) {
+      var exact = got[0];
+      var completions = got[1].slice(0, ranking.prefixMaxTerms);
+      if (exact) found.set(clause.term, expansion(exact, weights.exact, true));
+      // A word that is no word of the documents although its term is (rarely): a typo or a word being typed.
+      var doubtful = exact !== null && exact[1] < ranking.typoRareDf && (clause.prefix || (clause.fuzzy && longEnough))
+        ? vocabulary(clause.raw.length).then(function (list) { return list.words.indexOf(clause.raw) < 0; })
+        : Promise.resolve(false);
+      return doubtful.then(function (doubtful) {
+        // The word being typed: its most frequent completion counts as typed when the word is no term
+        // itself, or is doubtful and the completion much more frequent.
+        completions.forEach(function (e, number) {
+          if (!found.has(e[0])) found.set(e[0], expansion(e, weights.prefix, number === 0 && exact === null));
+        });
+        if (doubtful && completions.length && completions[0][0] !== clause.term
+            && completions[0][1] >= ranking.typoCorrectRatio * exact[1]) {
+          found.set(completions[0][0], expansion(completions[0], weights.prefix, true));
+          found.set(clause.term, expansion(exact, weights.prefix, false));
+          doubtful = false;
+        }
+        if (!clause.fuzzy) return Array.from(found.values());
+        if (!(clause.fuzzyAlways || (longEnough && found.size === 0) || doubtful)) return Array.from(found.values());
+        return near(clause).then(function (nearby) {
+          nearby = nearby.slice(0, ranking.typoMaxTerms);
+          return Promise.all(nearby.map(function (pair) { return entry(pair[0]); })).then(function (entries) {
+            entries.forEach(function (e, index) {
+              if (e && !found.has(nearby[index][0])) found.set(nearby[index][0], expansion(e, weights.typo, false));
+            });
+            // The most frequent word one edit away is taken as meant: it counts as typed (with a typo's
+            // weight) when the word matched nothing, or is doubtful and that word is much more frequent.
+            if (nearby.length && found.has(nearby[0][0])) {
+              var meant = found.get(nearby[0][0]);
+              var anyExact = Array.from(found.values()).some(function (e) { return e.exact; });
+              if (exact === null && !meant.exact && !anyExact) {
+                found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
+              } else if (doubtful && nearby[0][1] >= ranking.typoCorrectRatio * exact[1]) {
+                found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
+                found.set(clause.term, expansion(exact, weights.typo, false));
+              }
+            }
+            return Array.from(found.values());
+          });
         });
       });
     });
   }
 
-  function wordHits(query, filters) {
+  /** The terms a phrase must hold to be the whole query, and the phrase's length in words. */
+  function wholeWords(query, counted) {
+    var ranking = manifest.ranking;
+    var generic = ranking.generic;
+    var found = new Set();
+    if (POWER.test(query)) {
+      counted.forEach(function (clause) {
+        if (clause.term !== null && generic.indexOf(clause.term) < 0) found.add(clause.term);
+      });
+      return { terms: found, wanted: found.size };
+    }
+    var core = words(fold(query).replace(new RegExp(ranking.genericPattern, "g"), " unspecified "));
+    core.forEach(function (word) {
+      var term = analyse(word);
+      if (term !== null && generic.indexOf(term) < 0) found.add(term);
+    });
+    var specific = core.some(function (word) { return ranking.specificWords.indexOf(word) >= 0; });
+    return { terms: found, wanted: found.size + (specific ? 1 : 0) };
+  }
+
+  // Per-document scratch arrays, sized once for the index and cleared after each query.
+  var scratch = null;
+  function scratchArrays() {
+    var size = manifest.documents;
+    if (scratch && scratch.size === size) return scratch;
+    var fields = manifest.fields.length;
+    function many(Type) { var list = []; for (var f = 0; f < fields; f++) list.push(new Type(size)); return list; }
+    scratch = {
+      size: size,
+      coverage: new Uint8Array(size), exactly: new Uint8Array(size), weakest: new Uint8Array(size),
+      score: new Float64Array(size), flags: new Uint8Array(size), required: new Uint8Array(size), tier: new Float64Array(size),
+      prohibited: new Uint8Array(size), seen: new Uint8Array(size),
+      wholeCount: many(Uint8Array), wholeLength: many(Uint8Array),
+      // per clause
+      best: new Float64Array(size), top: new Float64Array(size), bestClass: new Uint8Array(size),
+      asTyped: new Uint8Array(size), inField: new Float64Array(size), inWhole: many(Uint8Array),
+      // document lists
+      all: new Int32Array(size), touched: new Int32Array(size), fieldTouched: new Int32Array(size),
+    };
+    return scratch;
+  }
+
+  /**
+   * The first ``limit`` of ``docs`` in rank order (tier, score, billable, active, code order). A common
+   * word matches tens of thousands of documents: sorting them all would cost more than the rest of
+   * the query, so only the best tiers, and the best scores of the last tier needed, are sorted.
+   */
+  function rankFirst(docs, tier, score, flags, limit) {
+    function compare(x, y) {
+      return (tier[y] - tier[x]) || (score[y] - score[x])
+        || ((flags[y] >> 1) - (flags[x] >> 1)) || ((flags[y] & 1) - (flags[x] & 1)) || (x - y);
+    }
+    if (docs.length <= Math.max(4 * limit, 1000)) return docs.sort(compare).slice(0, limit);
+    // The tier of the limit-th document: all better tiers are in, and that tier's best scores.
+    var counts = new Map();
+    for (var i = 0; i < docs.length; i++) counts.set(tier[docs[i]], (counts.get(tier[docs[i]]) || 0) + 1);
+    var tiers = Array.from(counts.keys()).sort(function (x, y) { return y - x; });
+    var above = 0, cut = tiers[tiers.length - 1];
+    for (var t = 0; t < tiers.length; t++) {
+      if (above + counts.get(tiers[t]) >= limit) { cut = tiers[t]; break; }
+      above += counts.get(tiers[t]);
+    }
+    var scores = new Float64Array(counts.get(cut)), count = 0;
+    for (var j = 0; j < docs.length; j++) if (tier[docs[j]] === cut) scores[count++] = score[docs[j]];
+    scores.sort();
+    var least = scores[Math.max(0, scores.length - (limit - above))];
+    var first = [];
+    for (var k = 0; k < docs.length; k++) {
+      var doc = docs[k];
+      if (tier[doc] > cut || (tier[doc] === cut && score[doc] >= least)) first.push(doc);
+    }
+    return first.sort(compare).slice(0, limit);
+  }
+
+  /** The first ``limit`` documents matching the words of ``query`` in rank order, and how many match
+   *  (twin of search_query._word_hits). */
+  function wordHits(query, filters, limit) {
     var clauses = clausesOf(query);
     var ranking = manifest.ranking;
     var tfn = ranking.tfn, fieldWeight = ranking.fieldWeight, fieldClass = ranking.fieldClass, extra = ranking.bestFieldExtra;
+    var counted = clauses.filter(function (clause) { return clause.presence !== 3; });
+    var whole = wholeWords(query, counted);
+    var wanted = whole.wanted, wholeMax = ranking.wholeMax;
+    var fieldTotal = manifest.fields.length;
     return Promise.all(clauses.map(expansions)).then(function (expanded) {
-      var coverage = new Map(), weakest = new Map(), score = new Map(), flags = new Map();
-      var required = null;
-      var prohibited = new Set();
+      var a = scratchArrays();
+      var flags = a.flags, asTyped = a.asTyped, inField = a.inField, best = a.best, top = a.top, bestClass = a.bestClass;
+      var all = a.all, allCount = 0;                  // every document any clause touched
+      var touched = a.touched, fieldTouched = a.fieldTouched;
+      var requiredClauses = 0;
       var matched = new Set();
       clauses.forEach(function (clause, index) {
         var entries = expanded[index];
-        var best = new Map(), bestClass = new Map(), top = new Map();
-        if (clause.presence !== 3) entries.forEach(function (e) { matched.add(e[0][0]); });
+        var touchedCount = 0;
+        if (clause.presence !== 3) entries.forEach(function (e) { matched.add(e.entry[0]); });
         clause.fields.forEach(function (field) {
-          var inField = new Map();
-          entries.forEach(function (pair) {
-            var e = pair[0];
-            var multiplier = e[2] * fieldWeight[field] * pair[1] * clause.boost;
-            var list = postings(e, field);
-            for (var i = 0; i < list.docs.length; i++) {
-              var doc = list.docs[i], value = list.values[i];
-              var points = multiplier * tfn[value >> 2];
-              if (points > (inField.get(doc) || 0)) inField.set(doc, points);
-              flags.set(doc, value & 3);
+          var inWhole = a.inWhole[field], lengths = tfn[field];
+          var fieldCount = 0;
+          entries.forEach(function (e) {
+            var multiplier = e.entry[2] * fieldWeight[field] * e.weight * clause.boost;
+            var list = postings(e.entry, field);
+            var docs = list.docs, values = list.values;
+            var exact = e.exact, wholeBit = exact && wanted > 0 && wanted <= wholeMax ? wanted - 1 : -1;
+            for (var i = 0; i < docs.length; i++) {
+              var doc = docs[i], value = values[i];
+              var points = multiplier * lengths[(value >> 2) & 15] * (value >> 11 ? 5 : 4);
+              if (inField[doc] === 0) fieldTouched[fieldCount++] = doc;
+              if (points > inField[doc]) inField[doc] = points;
+              flags[doc] = value & 3;
+              if (exact) {
+                asTyped[doc] = 1;
+                if (wholeBit >= 0 && (((value >> 6) & 31) >> wholeBit) & 1) {
+                  var length = ((value >> 2) & 15) + 1;
+                  if (inWhole[doc] === 0 || length < inWhole[doc]) inWhole[doc] = length;
+                }
+              }
             }
           });
-          inField.forEach(function (points, doc) {
-            best.set(doc, (best.get(doc) || 0) + points);
-            if (points > (top.get(doc) || 0)) top.set(doc, points);
-            if (fieldClass[field] > (bestClass.get(doc) || 0)) bestClass.set(doc, fieldClass[field]);
-          });
+          var weight = fieldClass[field];
+          for (var i = 0; i < fieldCount; i++) {
+            var doc = fieldTouched[i], points = inField[doc];
+            inField[doc] = 0;
+            if (best[doc] === 0) touched[touchedCount++] = doc;
+            best[doc] += points;
+            if (points > top[doc]) top[doc] = points;
+            if (weight > bestClass[doc]) bestClass[doc] = weight;
+          }
         });
-        top.forEach(function (points, doc) { best.set(doc, best.get(doc) + extra * points); });
-        if (clause.presence === 3) { best.forEach(function (_, doc) { prohibited.add(doc); }); return; }
-        if (clause.presence === 2) {
-          if (required === null) required = new Set(best.keys());
-          else required = new Set(Array.from(required).filter(function (doc) { return best.has(doc); }));
+        var wholeClause = whole.terms.has(clause.term);
+        var presence = clause.presence;
+        if (presence === 2) requiredClauses++;
+        for (var t = 0; t < touchedCount; t++) {
+          var doc = touched[t];
+          var points = best[doc] + extra * top[doc];
+          if (!a.seen[doc]) { a.seen[doc] = 1; all[allCount++] = doc; }
+          if (presence === 3) {
+            a.prohibited[doc] = 1;
+          } else {
+            if (presence === 2) a.required[doc]++;
+            a.weakest[doc] = a.coverage[doc] === 0 ? bestClass[doc] : Math.min(a.weakest[doc], bestClass[doc]);
+            a.coverage[doc]++;
+            a.score[doc] += points;
+            if (asTyped[doc]) a.exactly[doc]++;
+            if (wholeClause) {
+              for (var f = 0; f < fieldTotal; f++) {
+                var length = a.inWhole[f][doc];
+                if (length) {
+                  a.wholeCount[f][doc]++;
+                  if (length > a.wholeLength[f][doc]) a.wholeLength[f][doc] = length;
+                }
+              }
+            }
+          }
+          best[doc] = 0; top[doc] = 0; bestClass[doc] = 0; asTyped[doc] = 0;
+          for (var g = 0; g < fieldTotal; g++) a.inWhole[g][doc] = 0;
         }
-        best.forEach(function (points, doc) {
-          coverage.set(doc, (coverage.get(doc) || 0) + 1);
-          score.set(doc, (score.get(doc) || 0) + points);
-          weakest.set(doc, Math.min(weakest.has(doc) ? weakest.get(doc) : 9, bestClass.get(doc)));
-        });
       });
+      // A whole phrase: each word in a phrase of the query's length, in one field; the shortest such phrase wins.
+      var needed = whole.terms.size;
       var docs = [];
-      coverage.forEach(function (_, doc) {
-        if (prohibited.has(doc) || (required !== null && !required.has(doc))) return;
-        if (filters.keep(systemOf(doc).key, flags.get(doc))) docs.push(doc);
-      });
-      docs.sort(function (a, b) {
-        return (coverage.get(b) - coverage.get(a)) || (weakest.get(b) - weakest.get(a)) || (score.get(b) - score.get(a))
-          || ((flags.get(b) >> 1) - (flags.get(a) >> 1)) || ((flags.get(b) & 1) - (flags.get(a) & 1)) || (a - b);
-      });
-      return { docs: docs, terms: Array.from(matched).sort() };
+      var tier = a.tier;
+      var plain = filters.systems === null;
+      for (var d = 0; d < allCount; d++) {
+        var doc = all[d];
+        if (a.coverage[doc] === 0 || a.prohibited[doc] || (requiredClauses !== 0 && a.required[doc] !== requiredClauses)) continue;
+        var flag = flags[doc];
+        if (plain ? (filters.billableOnly && !(flag & 2)) || !(filters.includeTerminated || flag & 1)
+            : !filters.keep(systemOf(doc).key, flag)) continue;
+        var length = 16;
+        if (needed) {
+          for (var f = 0; f < fieldTotal; f++) {
+            if (a.wholeCount[f][doc] === needed) length = Math.min(length, a.wholeLength[f][doc] - 1);
+          }
+        }
+        docs.push(doc);
+        // words matched, whole phrase (shortest first), words as typed, billable whole phrase, weakest field
+        tier[doc] = (((a.coverage[doc] * 32 + (16 - length)) * 256 + a.exactly[doc]) * 2
+          + (length < 16 ? flag >> 1 : 0)) * 4 + a.weakest[doc];
+      }
+      var total = docs.length;
+      docs = rankFirst(docs, tier, a.score, a.flags, limit);
+      for (var r = 0; r < allCount; r++) {
+        var doc = all[r];
+        a.coverage[doc] = 0; a.exactly[doc] = 0; a.weakest[doc] = 0; a.score[doc] = 0; flags[doc] = 0;
+        a.required[doc] = 0; a.prohibited[doc] = 0; a.seen[doc] = 0; tier[doc] = 0;
+        for (var f = 0; f < fieldTotal; f++) { a.wholeCount[f][doc] = 0; a.wholeLength[f][doc] = 0; }
+      }
+      return { docs: docs, total: total, terms: Array.from(matched).sort() };
     });
   }
 
@@ -512,14 +716,14 @@
       if (codes.ranked.length) return codes;
       var words;
       try {
-        words = wordHits(query, filters);
+        words = wordHits(query, filters, limit);
       } catch (error) {
         if (error instanceof lunr.QueryParseError) { result.error = "cannot read the query: " + error.message; return null; }
         throw error;
       }
       return words.then(function (found) {
         result.terms = found.terms;
-        return { ranked: found.docs.map(function (doc) { return [doc, "words"]; }), total: found.docs.length };
+        return { ranked: found.docs.map(function (doc) { return [doc, "words"]; }), total: found.total };
       });
     }).then(function (found) {
       if (!found) return result;

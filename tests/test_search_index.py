@@ -1,0 +1,68 @@
+"""What the index stores for ranking: everyday words per code system, phrase lengths, posting values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.search_index import SearchDocument, _Texts, write_search_index
+from generator.search_text import analyse, decode_postings, terms
+from generator.search_thesaurus import RULES, everyday_phrases
+
+
+def document(system: str, code: str, title: str, synonyms: tuple[str, ...] = ()) -> SearchDocument:
+    return SearchDocument(system, code, title, None, synonyms, "", f"{system}/{code}.html", True, True)
+
+
+def everyday(system: str, title: str) -> dict[str, int]:
+    return {text: others for text, others in _Texts().fields(document(system, "X", title))[1]}
+
+
+def test_rules_apply_to_their_code_system_only() -> None:
+    assert "CABG" in everyday("icd10pcs", "Bypass Coronary Artery, One Artery from Aorta with Autologous Venous Tissue, Open Approach")
+    assert "CABG" not in everyday("icd10cm", "Displacement of coronary artery bypass graft")
+    assert "flu shot" in everyday("hcpcs", "Administration of influenza virus vaccine")
+    assert "flu shot" not in everyday("icd10cm", "Influenza due to unidentified influenza virus with other respiratory manifestations")
+
+
+def test_rules_can_exclude_words_and_skip_absent_conditions() -> None:
+    assert "without contrast" in everyday("icd10pcs", "Computerized Tomography (CT Scan) of Head")
+    assert "without contrast" not in everyday("icd10pcs", "Computerized Tomography (CT Scan) of Head using Low Osmolar Contrast")
+    assert everyday("icd10cm", "Elevated blood-pressure reading, without diagnosis of hypertension") == {}
+
+
+def test_everyday_words_count_the_words_they_leave_out() -> None:
+    assert everyday("icd10cm", "Acute myocardial infarction, unspecified")["heart attack"] == 0
+    assert everyday("icd10cm", "Myocardial infarction type 2")["heart attack"] == 2
+    assert everyday("icd10cm", "Other cerebral infarction")["stroke"] == 1         # "other"
+    # Rules also apply to the data's synonyms: "Alopecia NOS" is plain hair loss.
+    found = {text: others for text, others in _Texts().fields(document("icd10cm", "L65.9", "Nonscarring hair loss, unspecified",
+                                                                        ("Alopecia NOS",)))[1]}
+    assert found["hair loss"] == 0
+
+
+def test_every_rule_has_terms_and_phrases() -> None:
+    for system, rules in RULES.items():
+        assert system in {"icd10cm", "icd10pcs", "hcpcs"}
+        for clinical, lay in rules:
+            assert terms(" ".join(w for w in clinical.split() if not w.startswith("-"))), clinical
+            assert all(phrase.strip() and terms(phrase) for phrase in lay.split(";")), lay
+    assert everyday_phrases({analyse("asthma")}, "icd10cm")
+
+
+def test_posting_values_hold_flags_length_whole_phrase_words_and_head(tmp_path: Path) -> None:
+    write_search_index([
+        document("icd10cm", "I63.9", "Cerebral infarction, unspecified", ("Stroke NOS",)),
+        SearchDocument("hcpcs", "A0001", "Stroke kit, deluxe model, with carrying case", None, (), "", "hcpcs/A0001.html", True, False),
+    ], tmp_path)
+    shard = json.loads((tmp_path / "index" / "t" / "0.js").read_text().split(",", 1)[1].rsplit(");", 1)[0])
+    entry = next(item for item in shard if item[0] == "stroke")
+    synonyms = dict(decode_postings(entry[4]))
+    title = dict(decode_postings(entry[3]))
+    # I63.9 (doc 0): in "Stroke NOS" (1 word), and in everyday "stroke" (1 word), head; billable and active.
+    value = synonyms[0]
+    assert (value & 3, value >> 6 & 31, value >> 11) == (3, 0b1, 1)
+    # A0001 (doc 1): title of 6 core words (too long to be a whole query), head; billable, terminated.
+    value = title[1]
+    assert (value & 3, value >> 6 & 31, value >> 11) == (2, 0, 1)
+    assert (value >> 2 & 15) == 5          # length class of 6 words
