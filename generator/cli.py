@@ -15,7 +15,7 @@ from .relations import Catalog
 from .scaffold import write_scaffold
 from .schema import reference_page
 from .settings import SiteSettings
-from .site import build_site, write_mkdocs_config
+from .mkdocs_build import build_site, write_mkdocs_config
 from .validate import load_content
 
 PROJECT = Path(__file__).resolve().parent.parent

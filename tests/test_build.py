@@ -149,7 +149,7 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
 
 def test_failed_mkdocs_build_leaves_site_untouched(tmp_path: Path) -> None:
     from generator.errors import Abort
-    from generator.site import build_site
+    from generator.mkdocs_build import build_site
 
     site = tmp_path / "site"
     site.mkdir()
