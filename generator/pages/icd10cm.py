@@ -210,8 +210,9 @@ class IcdCmPages:
             target = urls.relative(page, self.page_of(child_key))
             rows.append((markdown_link(label, target), escape_markdown(child.title), "billable" if child.billable else ""))
         kinds = {self.release.nodes[child].kind for child in node.children}
-        heading = "Blocks" if kinds == {CmKind.BLOCK} else "Categories" if kinds == {CmKind.CATEGORY} else "Contents"
-        return Table((heading[:-1] if heading != "Contents" else "Code", "Title", ""), tuple(rows), heading=heading)
+        heading, column = {frozenset({CmKind.BLOCK}): ("Blocks", "Block"),
+                           frozenset({CmKind.CATEGORY}): ("Categories", "Category")}.get(frozenset(kinds), ("Contents", "Code"))
+        return Table((column, "Title", ""), tuple(rows), heading=heading)
 
     def _chapter_or_block_page(self, node: CmNode) -> IndexPage:
         system = SYSTEMS[SYSTEM]
