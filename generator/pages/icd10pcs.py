@@ -61,6 +61,8 @@ class PcsPages:
                 self._definition_anchor[id(definition)] = (definitions_page(section), name)
                 self._definitions.setdefault(section, {}).setdefault(value.axis, []).append((name, definition))
         self._table_codes = {key: [code.code for code in table.codes] for key, table in release.tables.items()}
+        # Each code's place in its table's list, so a page finds its neighbours without a search.
+        self._table_position = {code: index for codes in self._table_codes.values() for index, code in enumerate(codes)}
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
@@ -103,7 +105,7 @@ class PcsPages:
         table = self.release.tables.get(entry.table_key)
         facts = [Fact("Short title", entry.short_title)] + [self._fact(path, value) for value in entry.axes]
         siblings = self._table_codes.get(entry.table_key, [])
-        position = siblings.index(key) if key in siblings else 0
+        position = self._table_position.get(key, 0)
         nearby = siblings[max(0, position - NEIGHBOURS):position] + siblings[position + 1:position + 1 + NEIGHBOURS]
         lists = (CodeList("Nearby codes in the table", "nearby-codes", tuple(
             CodeLine(Link(code, urls.relative(path, urls.code_page(SYSTEM, code))), self.release.codes[code].long_title)
