@@ -82,10 +82,11 @@ class Preview:
                     for builder in page_builders(catalog, PageSettings(catalog, self.site, material_stylesheets()))}
         touched = touched_codes(self.content, content,
                                 {system: builder.code_keys() for system, builder in builders.items()})
+        published = {system: set(builder.code_keys()) for system, builder in builders.items()}
         written = 0
         for system, key in sorted(touched):
             builder = builders.get(system)
-            if builder is None or key not in set(builder.code_keys()):
+            if builder is None or key not in published[system]:
                 continue  # a removed CPT record: its page stays until the next full build
             page = builder.code_page(key)
             html = render_code_page(self.template, page)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +15,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from generator.errors import InvalidContent
+from generator.preview import serve_folder
 from generator.validate import load_content
 
 TESTS = Path(__file__).resolve().parent
@@ -102,17 +100,10 @@ def browser() -> Iterator[playwright_api.Browser]:
         browser.close()
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
-        pass
-
-
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` over http on a free local port; yields the root URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Serve ``folder`` over http on a free local port (the preview's server); yields the root URL."""
+    server = serve_folder(folder, 0)
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:

@@ -9,7 +9,7 @@ from ..codes import SYSTEMS
 from ..model import Family
 from ..relations import Related
 from ..search_index import SearchDocument
-from .common import PageSettings, code_page, curated_search_fields, policy_line, system_index_page
+from .common import PageSettings, code_link, code_page, curated_search_fields, policy_line, system_index_page
 from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link
 
 CPT_NOTICE = (
@@ -36,7 +36,7 @@ class CptPages:
         return "Plain-language content written by contributors"
 
     def _line(self, page: str, related: Related) -> CodeLine:
-        return CodeLine(Link(related.code, urls.relative(page, urls.code_page(related.system, related.code))),
+        return CodeLine(code_link(page, related.system, related.code),
                         related.name, related.relation)
 
     def code_page(self, code: str) -> CodePage:

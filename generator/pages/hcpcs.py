@@ -11,7 +11,7 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
-from .common import PageSettings, code_page, curated_search_fields, system_index_page
+from .common import PageSettings, code_link, code_page, curated_search_fields, system_index_page
 from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link
 
 SYSTEM = "hcpcs"
@@ -131,7 +131,7 @@ class HcpcsPages:
         position = self._position[key]
         nearby = self.codes[max(0, position - NEIGHBOURS):position] + self.codes[position + 1:position + 1 + NEIGHBOURS]
         nearby_list = CodeList("Nearby codes", "nearby-codes", tuple(
-            CodeLine(Link(code, urls.relative(path, urls.code_page(SYSTEM, code))),
+            CodeLine(code_link(path, SYSTEM, code),
                      self.release.codes[code].long_description,
                      "terminated" if self.release.codes[code].is_terminated(self.release.effective) else "")
             for code in nearby))

@@ -10,7 +10,7 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10pcs import PcsAxisValue, PcsCode, PcsDefinition, PcsRelease, PcsTable
 from ..search_index import SearchDocument
-from .common import PageSettings, code_page, curated_search_fields, system_index_page
+from .common import PageSettings, code_link, code_page, curated_search_fields, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, anchor, escape_markdown,
                     markdown_link)
 
@@ -108,7 +108,7 @@ class PcsPages:
         position = self._table_position.get(key, 0)
         nearby = siblings[max(0, position - NEIGHBOURS):position] + siblings[position + 1:position + 1 + NEIGHBOURS]
         lists = (CodeList("Nearby codes in the table", "nearby-codes", tuple(
-            CodeLine(Link(code, urls.relative(path, urls.code_page(SYSTEM, code))), self.release.codes[code].long_title)
+            CodeLine(code_link(path, SYSTEM, code), self.release.codes[code].long_title)
             for code in nearby)),) if nearby else ()
         badges = [Badge("Valid code", "ok")]
         if not entry.in_tables:
