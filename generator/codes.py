@@ -21,6 +21,8 @@ class CodeSystem:
     pattern: re.Pattern[str]
     example: str
     description: str
+    #: Keys of code groups a record may describe besides single codes (ICD-10-PCS tables), if any.
+    group_pattern: re.Pattern[str] | None = None
 
 
 SYSTEMS: dict[str, CodeSystem] = {
@@ -54,6 +56,8 @@ SYSTEMS: dict[str, CodeSystem] = {
             long_name="International Classification of Diseases, 10th Revision, Procedure Coding System",
             pattern=re.compile(r"[0-9A-HJ-NP-Z]{7}"),
             example="0DTJ4ZZ",
+            # A table (its first three characters) or a table and body part (four).
+            group_pattern=re.compile(r"[0-9A-HJ-NP-Z]{3,4}"),
             description=(
                 "Seven-character codes for procedures done to hospital inpatients, built from a "
                 "table of body systems, operations and approaches. Published by CMS."
@@ -91,6 +95,12 @@ def normalise_code(system: str, text: str) -> str:
 def is_well_formed(system: str, code: str) -> bool:
     """Whether ``code`` (already in normal form) has the shape of a ``system`` code."""
     return SYSTEMS[system].pattern.fullmatch(code) is not None
+
+
+def is_group_key(system: str, key: str) -> bool:
+    """Whether ``key`` names a group of ``system`` codes a record may describe (``"0DT"``, ``"0DTJ"``)."""
+    pattern = SYSTEMS[system].group_pattern
+    return pattern is not None and pattern.fullmatch(key) is not None
 
 
 def sort_key(code: str) -> str:

@@ -64,6 +64,8 @@ class Family:
     title: str
     summary: str | None
     source_path: str
+    #: A range with no codes in use (numbers reserved or retired).
+    unassigned: bool = False
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .codes import is_group_key
 from .errors import Abort
 from .sources import cms_files
 
@@ -44,6 +45,19 @@ class OfficialCodes:
 
     def exists(self, system: str, code: str) -> bool:
         return getattr(self, system, None) is not None and code in self.titles(system)
+
+    def describes(self, system: str, key: str) -> bool:
+        """Whether a record may describe ``key``: an official code, or a group the system has records for.
+
+        ICD-10-PCS groups are a table (``0DT``) and a table with a body part (``0DTJ``).
+        """
+        if self.exists(system, key):
+            return True
+        if system == "icd10pcs" and self.icd10pcs is not None and is_group_key(system, key):
+            if len(key) == 3:
+                return key in self.icd10pcs.tables
+            return any(code.startswith(key) for code in self.icd10pcs.codes)
+        return False
 
     def title(self, system: str, code: str) -> str | None:
         return self.titles(system).get(code) if getattr(self, system, None) is not None else None

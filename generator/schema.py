@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .codes import SYSTEMS, RangeError, is_well_formed, normalise_code, parse_code_or_range
+from .codes import SYSTEMS, RangeError, is_group_key, is_well_formed, normalise_code, parse_code_or_range
 from .errors import Problem
 from .yaml_source import LinedDict, LinedList
 
@@ -54,18 +54,49 @@ class CheckContext:
     system: str
 
 
+#: How a YAML value's type is named in messages, in the words of someone writing a record.
+TYPE_WORDS = {
+    "str": "text", "int": "a number", "float": "a number", "bool": "true or false",
+    "LinedDict": "a mapping", "dict": "a mapping", "LinedList": "a list", "list": "a list",
+    "date": "a date", "datetime": "a date and time", "NoneType": "nothing",
+}
+#: Values quoted in messages are cut to this many characters.
+EXCERPT_LIMIT = 60
+#: Longest text of a one-line field (names), in characters.
+NAME_LIMIT = 200
+#: Longest text of a section or list item, in characters.
+TEXT_LIMIT = 2_000
+
+
+def excerpt(value: Any) -> str:
+    """``repr`` of a value, cut to a short excerpt so a huge value cannot flood the messages."""
+    shown = repr(value)
+    return shown if len(shown) <= EXCERPT_LIMIT else shown[: EXCERPT_LIMIT - 1] + "…"
+
+
+def type_words(value: Any) -> str:
+    return TYPE_WORDS.get(type(value).__name__, type(value).__name__)
+
+
 def _type_problem(where: Where, expected: str, value: Any) -> list[Problem]:
-    return [where.problem(f"expected {expected}, got {type(value).__name__} {value!r}")]
+    return [where.problem(f"expected {expected}, got {type_words(value)} {excerpt(value)}")]
 
 
+@dataclass(frozen=True)
 class Text(FieldType):
-    describe = "text"
+    max_length: int = TEXT_LIMIT
+
+    @property
+    def describe(self) -> str:  # type: ignore[override]
+        return f"text (at most {self.max_length:,} characters)"
 
     def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
         if not isinstance(value, str):
             return _type_problem(where, "text", value)
         if not value.strip():
             return [where.problem("must not be empty")]
+        if len(value) > self.max_length:
+            return [where.problem(f"is {len(value):,} characters long; at most {self.max_length:,} are allowed")]
         return []
 
 
@@ -95,7 +126,7 @@ class Choice(FieldType):
 
     def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
         if value not in self.choices:
-            return [where.problem(f"{value!r} is not one of {', '.join(self.choices)}")]
+            return [where.problem(f"{excerpt(value)} is not one of {', '.join(self.choices)}")]
         return []
 
 
@@ -112,7 +143,7 @@ class Pattern(FieldType):
         if not isinstance(value, str):
             return _type_problem(where, self.meaning, value)
         if not re.fullmatch(self.regex, value):
-            return [where.problem(f"{value!r} is not {self.meaning}")]
+            return [where.problem(f"{excerpt(value)} is not {self.meaning}")]
         return []
 
 
@@ -127,10 +158,19 @@ class Code(FieldType):
         normal = normalise_code(context.system, value)
         if not is_well_formed(context.system, normal):
             example = SYSTEMS[context.system].example
-            return [where.problem(f"{value!r} is not a {SYSTEMS[context.system].name} code (e.g. {example!r})")]
+            return [where.problem(f"{excerpt(value)} is not a {SYSTEMS[context.system].name} code (e.g. {example!r})")]
         if normal != value:
-            return [where.problem(f"write the code as {normal!r}, not {value!r}")]
+            return [where.problem(f"write the code as {normal!r}, not {excerpt(value)}")]
         return []
+
+
+class RecordKey(Code):
+    """The code a record describes: a code of its system, or a group of codes the system allows records for."""
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if isinstance(value, str) and is_group_key(context.system, value):
+            return []
+        return super().check(value, where, context)
 
 
 class CodeOrRange(FieldType):
@@ -201,7 +241,7 @@ class Schema(FieldType):
         for key in value:
             if key not in declared:
                 allowed = ", ".join(declared)
-                problems.append(where.key(value, str(key)).problem(f"unknown key (allowed: {allowed})"))
+                problems.append(where.key(value, str(key)).problem(f"unknown key {excerpt(key)} (allowed: {allowed})"))
         for name, spec in declared.items():
             if name not in value or value[name] is None:
                 if spec.required:
@@ -226,18 +266,37 @@ SIMILAR_ITEM = Schema(
 )
 
 #: Plain-language sections of a code page, in page order (field name → heading).
+#: A record may describe one code or a group of codes (an ICD-10-CM category, an ICD-10-PCS table);
+#: the condition sections (symptoms … codes_distinguish) fit diagnoses, ``known_procedures`` and
+#: ``approaches`` fit procedure groups; fill the ones that fit and leave the others out.
 CODE_RECORD = Schema(
     "a code record",
     (
-        Field("code", Code(), "The code, exactly as the file is named.", required=True),
+        Field("code", RecordKey(), "The code, exactly as the file is named. ICD-10-PCS records may also describe "
+              "a table (`\"0DT\"`) or a table and body part (`\"0DTJ\"`).", required=True),
         Field("system", Choice(tuple(SYSTEMS)), "The code system; must match the folder.", required=True),
-        Field("draft", Boolean(), "A draft is validated but not published."),
-        Field("name", Text(), "Plain-language name, one line, in our own words.", required=True),
-        Field("common_names", ListOf(Text()), "What people commonly call it (shown as \"commonly known as\")."),
-        Field("synonyms", ListOf(Text()), "Other words people search with; used by search, not shown as a section."),
+        Field("status", Choice(("draft", "reviewed")), "`draft` until a clinician has reviewed the record; "
+              "pages say which.", required=True),
+        Field("reviewed_by", Text(max_length=NAME_LIMIT), "Who reviewed it (name and qualification). Required when `status` is `reviewed`."),
+        Field("reviewed_on", Date(), "When it was reviewed. Required when `status` is `reviewed`."),
+        Field("edition", Pattern(r"(FY)?20\d\d", "an edition such as `FY2026` (ICD-10) or `2026` (CPT, HCPCS)"),
+              "The code set edition the record was written against; a later edition that changes a cited code "
+              "puts the record on the review list."),
+        Field("draft", Boolean(), "An unfinished record: validated but not published."),
+        Field("name", Text(max_length=NAME_LIMIT), "Plain-language name, one line, in our own words.", required=True),
+        Field("common_names", ListOf(Text(max_length=NAME_LIMIT)), "What people commonly call it (shown as \"commonly known as\")."),
+        Field("synonyms", ListOf(Text(max_length=NAME_LIMIT)), "Other words people search with; used by search, not shown as a section."),
         Field("add_on", Boolean(), "An add-on code is reported in addition to a primary code."),
         Field("primary_codes", ListOf(Code()), "For an add-on code: the primary codes it is reported with. Required when `add_on` is true."),
-        Field("summary", Text(), "Two to four sentences: what this is.", section="Summary"),
+        Field("summary", Text(), "One to three sentences: what this is. Codes below a group record show it "
+              "as their summary when they have no record of their own.", section="Summary"),
+        Field("symptoms", ListOf(Text()), "For a condition: what a person may notice.", section="What you may notice"),
+        Field("causes", ListOf(Text()), "For a condition: common causes and risk factors.", section="Common causes"),
+        Field("diagnosis", ListOf(Text()), "For a condition: how it is found (exams, tests).", section="How it is found"),
+        Field("treatment", ListOf(Text()), "For a condition: how it is usually treated, in general terms (no doses).",
+              section="How it is treated"),
+        Field("known_procedures", ListOf(Text()), "For a procedure group: the named procedures people know that "
+              "are coded here (0DT: appendectomy, colectomy).", section="Procedures coded here"),
         Field("purpose", Text(), "Why it is done.", section="Purpose"),
         Field("indications", ListOf(Text()), "When it is done or reported.", section="Indications"),
         Field("preparation", ListOf(Text()), "What happens before.", section="Preparation"),
@@ -250,6 +309,10 @@ CODE_RECORD = Schema(
         Field("recovery", Text(), "What happens afterwards.", section="Recovery"),
         Field("alternatives", ListOf(Text()), "Other options.", section="Alternatives"),
         Field("patient_experience", Text(), "What it is like for the patient.", section="Patient experience"),
+        Field("approaches", ListOf(Text()), "For an ICD-10-PCS group: what its approach characters mean for the "
+              "patient (open, through small cuts with a scope, through a natural opening).", section="Approaches"),
+        Field("codes_distinguish", ListOf(Text()), "For a group: what the codes under it tell apart (site, side, "
+              "type, episode of care, with or without a complication).", section="What the codes tell apart"),
         Field("coding_tips", ListOf(Text()), "Practical notes for coders, in our own words.", section="Coding tips"),
         Field("similar", ListOf(SIMILAR_ITEM), "Curated related codes, shown before the computed ones."),
     ),
@@ -284,7 +347,10 @@ FAMILY_ITEM = Schema(
     (
         Field("range", CodeOrRange(), "The family's range, `FIRST-LAST`.", required=True),
         Field("title", Text(), "The family's name, in our own words.", required=True),
-        Field("summary", Text(), "One or two sentences shown on the family's index page."),
+        Field("summary", Text(), "One or two sentences shown on the family's index page; codes in the family "
+              "without a record of their own show it as their summary."),
+        Field("unassigned", Boolean(), "The range holds no codes in use (numbers not yet assigned or retired); "
+              "coverage tests count it as covered."),
     ),
 )
 
@@ -292,7 +358,9 @@ FAMILY_FILE = Schema(
     "a system's code families",
     (
         Field("system", Choice(tuple(SYSTEMS)), "The code system; must match the file name.", required=True),
-        Field("families", ListOf(FAMILY_ITEM), "The families (code ranges) that group its codes.", required=True),
+        Field("families", ListOf(FAMILY_ITEM), "The families (code ranges) that group its codes. Families nest by "
+              "range: a family inside another's range is its child (section → subsection → family); two ranges "
+              "must not partly overlap.", required=True),
     ),
 )
 

@@ -92,6 +92,11 @@ def _read_code_record(reader: _Reader, path: Path, system: str) -> CodeRecord | 
     if not add_on and data.get("primary_codes"):
         reader.problems.append(Where(shown, data.lines["primary_codes"], "primary_codes").problem(
             "only an add-on code (add_on: true) has primary codes"))
+    if data["status"] == "reviewed":
+        for required in ("reviewed_by", "reviewed_on"):
+            if not data.get(required):
+                reader.problems.append(Where(shown, data.lines["status"], required).problem(
+                    f"a reviewed record names who reviewed it and when ({required} is missing)"))
     reader.raw[shown] = data
     sections = {
         declared.name: (tuple(value) if isinstance(value, list) else value.strip())
@@ -152,17 +157,38 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
         reader.unreadable_families.add(system)
         return []
     reader.identity_problem(data, path, "system", system)
-    families = []
-    for item in data["families"]:
+    families: list[Family] = []
+    lines: dict[CodeRange, int] = {}
+    items = data["families"]
+    for index, item in enumerate(items):
         span = parse_code_or_range(system, item["range"])
-        families.append(Family(
+        family = Family(
             system=system,
             range=span if isinstance(span, CodeRange) else CodeRange(span, span),
             title=item["title"].strip(),
             summary=(item.get("summary") or "").strip() or None,
             source_path=reader.shown(path),
-        ))
+            unassigned=bool(item.get("unassigned")),
+        )
+        where = Where(reader.shown(path), items.lines[index], f"families[{index}].range")
+        for other in families:
+            if other.range == family.range:
+                reader.problems.append(where.problem(f"duplicate range {family.range.slug}, also on line {lines[other.range]}"))
+            elif _partly_overlap(other.range, family.range):
+                reader.problems.append(where.problem(
+                    f"{family.range.slug} partly overlaps {other.range.slug} (line {lines[other.range]}): "
+                    "families must nest or be apart"))
+        lines.setdefault(family.range, items.lines[index])
+        families.append(family)
     return families
+
+
+def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
+    """Whether two ranges share codes without one holding the other (compared as code keys)."""
+    a, b = (sort_key(one.first), sort_key(one.last)), (sort_key(other.first), sort_key(other.last))
+    apart = a[1] < b[0] or b[1] < a[0]
+    nested = (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+    return not apart and not nested
 
 
 def _check_references(content: Content, reader: _Reader, official: OfficialCodes) -> None:
@@ -179,6 +205,11 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
 
     for (system, code), record in sorted(content.records.items()):
         data = reader.raw[record.source_path]
+        if system in official.systems() and not record.draft and not official.describes(system, code):
+            reader.problems.append(Problem(
+                record.source_path, data.lines["code"], "code",
+                f"{code!r} is not in the official {SYSTEMS[system].name} release this site is built from; "
+                "a record may describe only an official code (mark it `draft: true` while it waits for a future edition)"))
         for field_name, references in (
             ("primary_codes", record.primary_codes),
             ("similar", tuple(pick.code for pick in record.similar)),
