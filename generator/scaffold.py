@@ -66,7 +66,8 @@ def _field_lines(declared: Field, comment: str = "# ") -> list[str]:
 
 def scaffold_text(system: str, code: str) -> str:
     """The YAML of a new record for ``code`` (normal form) of ``system``: every field, commented."""
-    filled = {"code": f'"{code}"', "system": system}
+    edition = "FY2026" if system in ("icd10cm", "icd10pcs") else "2026"
+    filled = {"code": f'"{code}"', "system": system, "status": "draft", "edition": f'"{edition}"'}
     blocks = [HEADER.format(system_name=SYSTEMS[system].name, system=system, code=code).rstrip("\n")]
     for declared in CODE_RECORD.fields:
         value = filled.get(declared.name)

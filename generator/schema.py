@@ -10,6 +10,7 @@ duplicates) live in :mod:`generator.validate`.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,7 @@ class Text(FieldType):
 
     @property
     def describe(self) -> str:  # type: ignore[override]
-        return f"text (at most {self.max_length:,} characters)"
+        return "text"
 
     def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
         if not isinstance(value, str):
@@ -240,8 +241,10 @@ class Schema(FieldType):
         problems: list[Problem] = []
         for key in value:
             if key not in declared:
-                allowed = ", ".join(declared)
-                problems.append(where.key(value, str(key)).problem(f"unknown key {excerpt(key)} (allowed: {allowed})"))
+                close = difflib.get_close_matches(str(key), list(declared), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                problems.append(where.key(value, str(key)).problem(
+                    f"unknown key; {hint}(the fields of {self.title}: content/SCHEMA.md)"))
         for name, spec in declared.items():
             if name not in value or value[name] is None:
                 if spec.required:
@@ -384,6 +387,7 @@ def reference_page() -> str:
         "",
         "Every file in `content/` is YAML and is checked against these declarations by `make check`.",
         "Unknown keys are errors. Codes are quoted strings in their normal form (`\"96417\"`, `\"E11.65\"`).",
+        f"A name or other one-line text holds at most {NAME_LIMIT:,} characters, any other text at most {TEXT_LIMIT:,}.",
         "Page sections appear in the order listed here, and only when the field has content.",
         "",
     ]

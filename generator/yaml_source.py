@@ -29,8 +29,35 @@ class LinedList(list):
     lines: list[int]
 
 
+#: How YAML's types are named in messages.
+_TAG_WORDS = {"tag:yaml.org,2002:timestamp": "date", "tag:yaml.org,2002:int": "number",
+              "tag:yaml.org,2002:float": "number"}
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that builds :class:`LinedDict` / :class:`LinedList` and rejects duplicate keys."""
+    """SafeLoader that builds :class:`LinedDict` / :class:`LinedList` and refuses what records never need.
+
+    Refused, each as a marked error: duplicate keys, keys that are not plain text or
+    numbers (``? [a]``), anchors and aliases (``&a`` / ``*a``: a few bytes of aliases can
+    expand into gigabytes), and values YAML cannot construct (``date: 2024-02-30``).
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in content: write the value out",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(value)[:60]!r} is not a valid {_TAG_WORDS.get(node.tag, node.tag)} ({error})",
+                node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LinedDict:  # type: ignore[override]
         mapping = LinedDict()
@@ -39,6 +66,9 @@ class _LineLoader(yaml.SafeLoader):
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark)
             if key in mapping:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark

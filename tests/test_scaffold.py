@@ -47,7 +47,7 @@ def test_scaffold_describes_the_items_of_similar() -> None:
 def test_unfilled_scaffold_fails_on_the_required_field_left_to_write(content_dir: Path) -> None:
     path = write_scaffold(content_dir, "cpt", "96418")
     assert path == content_dir.resolve() / "cpt/96418.yaml"
-    assert problems_of(content_dir) == ["content/cpt/96418.yaml:25: name: missing required field"]
+    assert problems_of(content_dir) == ["content/cpt/96418.yaml:41: name: missing required field"]
 
 
 def test_filled_scaffold_passes_validation(content_dir: Path) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import problems_of
+import pytest
+from conftest import FIXTURE_ICD10CM, problems_of
 
 from generator.cli import main
+from generator.errors import InvalidContent
+from generator.official import load_official
+from generator.validate import load_content
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -22,9 +26,8 @@ def test_fixture_content_is_valid(content_dir: Path) -> None:
 def test_unknown_key(content_dir: Path) -> None:
     edit(content_dir / "cpt/96365.yaml", "summary:", "sumary:")
     assert problems_of(content_dir) == [
-        "content/cpt/96365.yaml:4: sumary: unknown key (allowed: code, system, draft, name, common_names, synonyms, "
-        "add_on, primary_codes, summary, purpose, indications, preparation, procedure_steps, duration, setting, "
-        "personnel, risks, benefits, recovery, alternatives, patient_experience, coding_tips, similar)"
+        "content/cpt/96365.yaml:4: sumary: unknown key; did you mean 'summary'? (the fields of a code record: "
+        "content/SCHEMA.md)"
     ]
 
 
@@ -32,14 +35,14 @@ def test_wrong_types(content_dir: Path) -> None:
     edit(content_dir / "cpt/96365.yaml", "risks:\n  - Bruising at the IV site.", "risks: Bruising at the IV site.")
     edit(content_dir / "cpt/96415.yaml", "add_on: true", "add_on: yes please")
     assert problems_of(content_dir) == [
-        "content/cpt/96365.yaml:5: risks: expected a list of text, got str 'Bruising at the IV site.'",
-        "content/cpt/96415.yaml:4: add_on: expected true or false, got str 'yes please'",
+        "content/cpt/96365.yaml:5: risks: expected a list of text, got text 'Bruising at the IV site.'",
+        "content/cpt/96415.yaml:4: add_on: expected true or false, got text 'yes please'",
     ]
 
 
 def test_list_item_of_wrong_type(content_dir: Path) -> None:
     edit(content_dir / "cpt/96417.yaml", "  - Blood tests before treatment.", "  - 42")
-    assert problems_of(content_dir) == ["content/cpt/96417.yaml:20: preparation[0]: expected text, got int 42"]
+    assert problems_of(content_dir) == ["content/cpt/96417.yaml:20: preparation[0]: expected text, got a number 42"]
 
 
 def test_missing_required_field(content_dir: Path) -> None:
@@ -102,7 +105,7 @@ def test_policy_without_url(content_dir: Path) -> None:
          "url: https://www.cms.gov/medicare-coverage-database/view/article.aspx?articleid=58532\n", "")
     edit(content_dir / "policies/cms-manual-drug-admin.yaml", "date: 2024-01-01", "date: January 2024")
     assert problems_of(content_dir) == [
-        "content/policies/cms-manual-drug-admin.yaml:6: date: expected a date written YYYY-MM-DD, got str 'January 2024'",
+        "content/policies/cms-manual-drug-admin.yaml:6: date: expected a date written YYYY-MM-DD, got text 'January 2024'",
         "content/policies/mcd-a58532.yaml:1: url: missing required field",
     ]
 
@@ -119,7 +122,7 @@ def test_duplicate_yaml_key(content_dir: Path) -> None:
 
 
 def test_code_outside_every_family(content_dir: Path) -> None:
-    (content_dir / "cpt/99213.yaml").write_text('code: "99213"\nsystem: cpt\nname: Office visit\n', encoding="utf-8")
+    (content_dir / "cpt/99213.yaml").write_text('code: "99213"\nsystem: cpt\nstatus: draft\nname: Office visit\n', encoding="utf-8")
     assert problems_of(content_dir) == ["content/cpt/99213.yaml:1: code: '99213' is in no family of content/families/cpt.yaml"]
 
 
@@ -162,9 +165,8 @@ def test_cli_reports_every_problem_then_a_count(content_dir: Path, capsys) -> No
     assert captured.err.splitlines()[-1] == "2 problems found in content; nothing was built"
     assert "content/cpt/96417.yaml:47: similar[1]: unknown code '96499'" in captured.err.splitlines()
     assert captured.out.splitlines() == [
-        "::error file=content/cpt/96365.yaml,line=4::sumary: unknown key (allowed: code, system, draft, name, "
-        "common_names, synonyms, add_on, primary_codes, summary, purpose, indications, preparation, procedure_steps, "
-        "duration, setting, personnel, risks, benefits, recovery, alternatives, patient_experience, coding_tips, similar)",
+        "::error file=content/cpt/96365.yaml,line=4::sumary: unknown key; did you mean 'summary'? (the fields of a "
+        "code record: content/SCHEMA.md)",
         "::error file=content/cpt/96417.yaml,line=47::similar[1]: unknown code '96499'",
     ]
 
@@ -172,3 +174,73 @@ def test_cli_reports_every_problem_then_a_count(content_dir: Path, capsys) -> No
 def test_missing_content_folder(tmp_path: Path, capsys) -> None:
     assert main(["--content", str(tmp_path / "nowhere"), "--systems", "cpt", "check"]) == 1
     assert capsys.readouterr().err.splitlines()[0].endswith("nowhere: content folder not found")
+
+
+# --- Bad input that used to crash or flood validation (issue 13, defects 2, 4, 5, 6) ---
+
+def test_impossible_date_is_a_marked_problem(content_dir: Path) -> None:
+    edit(content_dir / "policies/cms-manual-drug-admin.yaml", "date: 2024-01-01", "date: 2024-02-30")
+    assert problems_of(content_dir) == [
+        "content/policies/cms-manual-drug-admin.yaml:6: invalid YAML: '2024-02-30' is not a valid date "
+        "(day is out of range for month)"]
+
+
+def test_non_text_key_is_a_marked_problem(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary:", "? [a]\n: 1\nsummary:")
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:4: invalid YAML: a key must be a plain word, not a list or mapping"]
+
+
+def test_anchors_and_aliases_are_refused(content_dir: Path) -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n'
+    (content_dir / "cpt/96368.yaml").write_text('code: "96368"\nsystem: cpt\n' + bomb, encoding="utf-8")
+    assert problems_of(content_dir) == [
+        "content/cpt/96368.yaml:3: invalid YAML: anchors and aliases (&name, *name) are not allowed in content: "
+        "write the value out"]
+
+
+def test_huge_values_are_cut_in_messages_and_long_text_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "summary:", "add_on: " + "y" * 5000 + "\nsummary:")
+    problems = problems_of(content_dir)
+    assert len(problems) == 1 and len(problems[0]) < 200, problems
+    assert problems[0].startswith("content/cpt/96365.yaml:4: add_on: expected true or false, got text 'yyy")
+    (content_dir / "cpt/96365.yaml").write_text(
+        'code: "96365"\nsystem: cpt\nstatus: draft\nname: IV infusion\nsummary: ' + "word " * 1000 + "\n",
+        encoding="utf-8")
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:5: summary: is 4,999 characters long; at most 2,000 are allowed"]
+
+
+def test_record_for_a_code_not_in_the_release_is_an_error(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "icd10cm").mkdir(parents=True)
+    (content / "icd10cm/Z99.999.yaml").write_text(
+        'code: "Z99.999"\nsystem: icd10cm\nstatus: draft\nname: Not a code\n', encoding="utf-8")
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    with pytest.raises(InvalidContent) as error:
+        load_content(content, official=official)
+    assert [str(problem) for problem in error.value.problems] == [
+        "content/icd10cm/Z99.999.yaml:1: code: 'Z99.999' is not in the official ICD-10-CM release this site is "
+        "built from; a record may describe only an official code (mark it `draft: true` while it waits for a "
+        "future edition)"]
+    # A draft may wait for a future edition.
+    edit(content / "icd10cm/Z99.999.yaml", "status: draft", "status: draft\ndraft: true")
+    load_content(content, official=official)
+
+
+def test_reviewed_record_names_its_reviewer(content_dir: Path) -> None:
+    edit(content_dir / "cpt/96365.yaml", "status: draft", "status: reviewed")
+    assert problems_of(content_dir) == [
+        "content/cpt/96365.yaml:7: reviewed_by: a reviewed record names who reviewed it and when (reviewed_by is missing)",
+        "content/cpt/96365.yaml:7: reviewed_on: a reviewed record names who reviewed it and when (reviewed_on is missing)",
+    ]
+
+
+def test_duplicate_and_partly_overlapping_families(content_dir: Path) -> None:
+    path = content_dir / "families/cpt.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        '  - range: "96360-96379"\n    title: Again\n'
+        '  - range: "96370-96399"\n    title: Across two\n'), encoding="utf-8")
+    problems = problems_of(content_dir)
+    assert any("duplicate range 96360-96379, also on line" in problem for problem in problems), problems
+    assert any("96370-96399 partly overlaps 96360-96379" in problem for problem in problems), problems

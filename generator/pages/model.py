@@ -13,6 +13,7 @@ already escaped with :func:`escape_markdown`.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -199,7 +200,16 @@ def markdown_link(label: str, href: str) -> str:
     return f"[{escape_markdown(label)}]({href})"
 
 
+def html_text(text: str) -> str:
+    """Text made safe to hand to MkDocs and Material, which print titles and labels as HTML, unescaped."""
+    return html.escape(text, quote=True)
+
+
 def front_matter(title: str, description: str) -> str:
-    """The YAML front matter block MkDocs reads the page title and meta description from."""
-    return "---\n" + yaml.safe_dump({"title": title, "description": meta_description(description)},
+    """The YAML front matter block MkDocs reads the page title and meta description from.
+
+    Both are text, escaped here: Material prints them into ``<title>``, the header and
+    ``<meta content="…">`` as they are.
+    """
+    return "---\n" + yaml.safe_dump({"title": html_text(title), "description": html_text(meta_description(description))},
                                     allow_unicode=True, width=10_000) + "---"

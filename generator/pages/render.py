@@ -10,14 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import jinja2
 
 from ..search_index import SearchDocument
-from .model import CodePage, IndexPage, front_matter
+from .model import CodePage, IndexPage, Link, escape_markdown, front_matter
 
 CODE_TEMPLATE = "code_page.html.j2"
 INDEX_TEMPLATE = "index_page.md.j2"
@@ -64,7 +64,9 @@ def render_code_page(template: jinja2.Template, page: CodePage) -> str:
 
 
 def render_index_page(template: jinja2.Template, page: IndexPage) -> str:
-    return template.render(page=page, front_matter=front_matter(page.title, page.description))
+    # Breadcrumb labels are plain text (names of levels); every other text of an IndexPage is Markdown already.
+    crumbs = tuple(Link(escape_markdown(crumb.label), crumb.href) for crumb in page.breadcrumbs)
+    return template.render(page=replace(page, breadcrumbs=crumbs), front_matter=front_matter(page.title, page.description))
 
 
 @dataclass(frozen=True)

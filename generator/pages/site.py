@@ -10,7 +10,7 @@ import jinja2
 from .. import urls
 from ..codes import SYSTEMS
 from .cpt import CPT_NOTICE
-from .model import Link, front_matter
+from .model import Link, front_matter, html_text
 from .render import environment
 
 
@@ -42,12 +42,23 @@ def nav(system_navs: dict[str, list[object]]) -> list[object]:
     """Home, one section per system (its index page and at most a few dozen index pages), about.
 
     Code pages never go into the nav: every Material page carries the whole nav.
+    Labels are escaped: Material prints nav labels as HTML.
     """
     entries: list[object] = [{"Home": "index.md"}]
     entries += [{SYSTEMS[system].name: items} for system, items in system_navs.items()]
     entries.append({"Search": "search.md"})
     entries.append({"About the data": "about.md"})
-    return entries
+    return escaped_nav(entries)
+
+
+def escaped_nav(entries: list[object]) -> list[object]:
+    """The nav with every label HTML-escaped (paths are left as they are)."""
+    def escape_entry(entry: object) -> object:
+        if isinstance(entry, dict):
+            return {html_text(str(label)): escaped_nav(value) if isinstance(value, list) else value
+                    for label, value in entry.items()}
+        return entry
+    return [escape_entry(entry) for entry in entries]
 
 
 def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, int],
