@@ -108,6 +108,14 @@ def sort_key(code: str) -> str:
     return code.replace(".", "")
 
 
+_CPT_SHAPE = re.compile(r"\d{4}[0-9FTUM]")
+
+
+def _cpt_kind(key: str) -> str:
+    """``"0"`` for a CPT Category I number, else its letter (F, T, U, M)."""
+    return "0" if key[-1:].isdigit() else key[-1:]
+
+
 @dataclass(frozen=True)
 class CodeRange:
     """An inclusive range of codes of one system, such as ``96401-96549``.
@@ -131,6 +139,10 @@ class CodeRange:
     def __contains__(self, code: str) -> bool:
         key = sort_key(code)
         first, last = sort_key(self.first), sort_key(self.last)
+        if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(last) and _cpt_kind(key) != _cpt_kind(first):
+            # CPT's F, T and U codes sort among the numbers ("0100F" between "01000" and "01999") but are
+            # separate code sets: a range holds only codes of its own kind.
+            return False
         return first <= key[: len(first)] and key[: len(last)] <= last
 
 

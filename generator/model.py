@@ -25,6 +25,11 @@ class CodeRecord:
     source_path: str
     name: str
     draft: bool = False
+    #: ``draft`` until a clinician reviewed it, then ``reviewed`` (with who and when).
+    status: str = "draft"
+    reviewed_by: str | None = None
+    reviewed_on: datetime.date | None = None
+    edition: str | None = None
     common_names: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     add_on: bool = False

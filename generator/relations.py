@@ -5,9 +5,11 @@ Everything a page shows about other codes is computed here, so templates only pr
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .codes import sort_key
+from .codes import is_group_key, sort_key
 from .model import CodeRecord, Content, Family, Policy
 from .official import OfficialCodes
 
@@ -82,6 +84,39 @@ class Catalog:
     def curated(self, system: str, code: str) -> CodeRecord | None:
         """The published curated record of a code, if contributors wrote one."""
         return self.records.get((system, code))
+
+    def family_tree(self, system: str) -> tuple[dict[Family, Family], dict[Family, list[Family]]]:
+        """Each family's parent (the narrowest other family whose range holds its range) and children, in code order."""
+        families = self.families(system)
+        parent: dict[Family, Family] = {}
+        children: dict[Family, list[Family]] = {}
+        for family in families:
+            holders = [other for other in families if other is not family
+                       and family.range.first in other.range and family.range.last in other.range]
+            if holders:
+                parent[family] = min(holders, key=_width)
+                children.setdefault(parent[family], []).append(family)
+        return parent, children
+
+    def family_chains(self, system: str, codes: Sequence[str]) -> dict[str, tuple[Family, ...]]:
+        """For each of ``codes`` (sorted in code order), the families holding it, narrowest first."""
+        keys = [sort_key(code) for code in codes]
+        chains: dict[str, list[Family]] = {}
+        for family in self.families(system):
+            index = bisect.bisect_left(keys, sort_key(family.range.first))
+            last = sort_key(family.range.last)
+            # Membership is by prefix, so a range's codes lie in one stretch of code order (CPT's F, T and U
+            # codes sort among the numbers, so the stretch may hold codes of another kind: test each).
+            while index < len(codes) and keys[index][: len(last)] <= last:
+                if codes[index] in family.range:
+                    chains.setdefault(codes[index], []).append(family)
+                index += 1
+        return {code: tuple(sorted(chain, key=_width)) for code, chain in chains.items()}
+
+    def records_under(self, system: str, group: str) -> list[tuple[str, CodeRecord]]:
+        """Published records of the narrower groups inside ``group`` (``0DTJ`` inside table ``0DT``), in code order."""
+        return [(code, record) for (record_system, code), record in self.records.items()
+                if record_system == system and code != group and code.startswith(group) and is_group_key(system, code)]
 
     def title_of(self, system: str, code: str) -> str:
         """The official title of a code, else its curated plain-language name."""

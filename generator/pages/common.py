@@ -3,18 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from .. import urls
 from ..codes import SYSTEMS
-from ..model import CodeRecord, Policy
+from ..model import CodeRecord, Family, Policy
 from ..relations import Catalog
 from ..schema import CODE_RECORD, ListOf
 from ..settings import SiteSettings
-from .model import CodeLine, CodePage, IndexPage, Link, PolicyLine, Section, Table, anchor, meta_description
+from .model import (CodeLine, CodePage, IndexPage, Inherited, Link, PolicyLine, Section, Table, anchor, escape_markdown,
+                    meta_description)
 
 #: Fields whose list items are rendered as numbered steps rather than bullets.
 NUMBERED_SECTIONS = {"procedure_steps"}
+#: What every page with contributors' plain language says about it, by the record's status.
+PROVENANCE = {
+    "draft": "Written in plain language by contributors; not medical advice. Not yet reviewed by a clinician.",
+    "reviewed": "Written in plain language by contributors and reviewed by {reviewer} on {date}; not medical advice.",
+}
+
+
+@dataclass(frozen=True)
+class GroupText:
+    """Plain language written for a group of codes (a category, a table, a family), and where it lives."""
+
+    label: str
+    page: str
+    summary: str
+    reviewed: bool = False
+
+
+def record_group(record: CodeRecord | None, label: str, page: str) -> GroupText | None:
+    """The group text of a group's record, if it has one with a summary."""
+    if record is None or not isinstance(summary := record.sections.get("summary"), str):
+        return None
+    return GroupText(f"{label} {record.name}", page, summary, record.status == "reviewed")
+
+
+def family_group(family: Family, page: str) -> GroupText | None:
+    if not family.summary:
+        return None
+    return GroupText(f"{family.range.label} {family.title}", page, family.summary)
+
+
+def provenance(record: CodeRecord | None) -> str:
+    """The provenance line of a page that shows ``record``'s text."""
+    if record is None:
+        return ""
+    if record.status == "reviewed":
+        return PROVENANCE["reviewed"].format(reviewer=record.reviewed_by, date=record.reviewed_on)
+    return PROVENANCE["draft"]
 
 
 @dataclass(frozen=True)
@@ -93,17 +132,25 @@ def page_title(code: str, title: str, system: str) -> str:
 
 
 def code_page(settings: PageSettings, system: str, key: str, *, heading: str, description: str, release: str,
-              **parts: Any) -> CodePage:
+              groups: Iterable[GroupText | None] = (), **parts: Any) -> CodePage:
     """The page of code ``key``: what every code page shares, with the curated record merged in.
 
     Shared: the page's path, title, canonical URL, stylesheets and edit link; from
     the record (if contributors wrote one): the plain-language name, common names,
     sections, curated similar codes; and the policies that cover the code.
+    A code without a record of its own shows the summary of the first of ``groups``
+    (nearest first; ``None`` for a group without text) as "About …", linked to it.
     ``parts`` adds the system's own parts (breadcrumbs, badges, facts, notes,
     code lists) and may override any of the above.
     """
     path = urls.code_page(system, key)
     record = settings.catalog.curated(system, key)
+    inherited = None
+    if record is None:
+        group = next((group for group in groups if group is not None), None)
+        if group is not None:
+            inherited = Inherited(f"About {group.label}", urls.built(urls.relative(path, group.page)),
+                                  group.summary, group.reviewed)
     fields: dict[str, Any] = dict(
         path=path,
         root=urls.root_of(path),
@@ -118,6 +165,8 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         plain_name=record.name if record else None,
         common_names=", ".join(record.common_names) if record else "",
         sections=plain_sections(record),
+        inherited=inherited,
+        provenance=provenance(record),
         policies=tuple(policy_line(policy) for policy in settings.catalog.policies_for(system, key)),
         similar=curated_similar(settings, path, record),
         release=release,
@@ -139,3 +188,18 @@ def system_index_page(system: str, description: str, summary: str, table: Table,
         paragraphs=(f"{info.long_name}. {info.description}", summary, *extra),
         tables=(table,),
     )
+
+
+def markdown_sections(record: CodeRecord | None, level: int = 2) -> tuple[str, ...]:
+    """A group record's plain-language sections as Markdown paragraphs (headings of ``level``), for an index page."""
+    paragraphs = []
+    for section in plain_sections(record):
+        if section.kind == "text":
+            body = escape_markdown(section.text)
+        else:
+            marker = "1." if section.kind == "steps" else "-"
+            body = "\n".join(f"{marker} {escape_markdown(item)}" for item in section.items)
+        paragraphs.append(f"{'#' * level} {section.heading}\n\n{body}")
+    if record is not None:
+        paragraphs.append(f"*{escape_markdown(provenance(record))}*")
+    return tuple(paragraphs)

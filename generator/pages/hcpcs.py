@@ -9,9 +9,10 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..codes import SYSTEMS
+from ..model import Family
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
-from .common import PageSettings, code_link, code_page, curated_search_fields, system_index_page
+from .common import PageSettings, code_link, code_page, curated_search_fields, family_group, system_index_page
 from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link
 
 SYSTEM = "hcpcs"
@@ -59,6 +60,11 @@ def modifier_page(code: str) -> str:
 MODIFIERS_PAGE = f"{SYSTEM}/modifiers.md"
 
 
+def family_page(family: Family) -> str:
+    """A family's page; ``family-`` keeps it apart from the hundred-code range pages (``J9000-J9099``)."""
+    return f"{SYSTEM}/family-{family.range.slug}.md"
+
+
 def _date(value: object) -> str:
     return value.isoformat() if value else ""  # type: ignore[attr-defined]
 
@@ -75,6 +81,8 @@ class HcpcsPages:
         self.modifiers = sorted(release.modifiers)
         self._position = {code: index for index, code in enumerate(self.codes)}
         self._keys = self.codes + [f"modifier-{code}" for code in self.modifiers]
+        #: The families holding each code (content/families/hcpcs.yaml), narrowest first.
+        self._chains = settings.catalog.family_chains(SYSTEM, self.codes)
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
@@ -145,6 +153,7 @@ class HcpcsPages:
             facts=self._facts(path, entry),
             facts_heading="Official record",
             code_lists=(nearby_list,),
+            groups=(family_group(family, family_page(family)) for family in self._chains.get(key, ())),
         )
 
     def modifier_code_page(self, code: str) -> CodePage:
@@ -219,6 +228,7 @@ class HcpcsPages:
                                       urls.relative(page, section_page(letter)))),
                     tables=(Table(("Code", "Description", "Status"), self._code_rows(page, group)),),
                 ))
+        pages += self.family_pages()
         pages.append(IndexPage(
             path=MODIFIERS_PAGE,
             title=f"Modifiers | {system.name}",
@@ -232,6 +242,45 @@ class HcpcsPages:
                  "terminated" if self.release.modifiers[code].is_terminated(self.release.effective) else "")
                 for code in self.modifiers)),),
         ))
+        return pages
+
+    def family_pages(self) -> list[IndexPage]:
+        """A page per family: its summary, the families inside it, and the codes whose narrowest family it is."""
+        families = self.settings.catalog.families(SYSTEM)
+        parent, children = self.settings.catalog.family_tree(SYSTEM)
+        members: dict[Family, list[str]] = {}
+        for code, chain in self._chains.items():
+            members.setdefault(chain[0], []).append(code)
+        pages = []
+        home = urls.system_page(SYSTEM)
+        for family in families:
+            page = family_page(family)
+            crumbs = [Link(SYSTEMS[SYSTEM].name, urls.relative(page, home))]
+            trail, above = [], parent.get(family)
+            while above is not None:
+                trail.append(above)
+                above = parent.get(above)
+            crumbs += [Link(f"{item.range.label} {item.title}", urls.relative(page, family_page(item))) for item in reversed(trail)]
+            tables = []
+            if children.get(family):
+                tables.append(Table(("Range", "Family"), tuple(
+                    (markdown_link(child.range.label, urls.relative(page, family_page(child))), escape_markdown(child.title))
+                    for child in children[family]), heading="Families in this range"))
+            if members.get(family):
+                tables.append(Table(("Code", "Description", "Status"), self._code_rows(page, members[family]),
+                                    heading="Codes"))
+            edit = self.settings.site.edit_url(family.source_path)
+            pages.append(IndexPage(
+                path=page,
+                title=f"{family.range.label} {family.title} | {SYSTEMS[SYSTEM].name}",
+                description=f"HCPCS Level II codes {family.range.label}: {family.title}. {family.summary or ''}",
+                heading=f"{family.range.label} {escape_markdown(family.title)}",
+                breadcrumbs=tuple(crumbs),
+                paragraphs=(escape_markdown(family.summary),) if family.summary else (),
+                tables=tuple(tables),
+                source=family.source_path,
+                edit=Link("Edit this page", edit) if edit else None,
+            ))
         return pages
 
     def search_documents(self) -> list[SearchDocument]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from markupsafe import Markup, escape
 
@@ -11,7 +11,7 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
 from ..search_index import SearchDocument
-from .common import PageSettings, code_page, curated_search_fields, system_index_page
+from .common import GroupText, PageSettings, code_page, curated_search_fields, record_group, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
                     escape_markdown, markdown_link)
 
@@ -188,7 +188,14 @@ class IcdCmPages:
             facts_heading="Official record",
             note_groups=self.note_groups(path, node),
             code_lists=self.code_lists(path, node),
+            groups=self.groups(node),
         )
+
+    def groups(self, node: CmNode) -> Iterator[GroupText | None]:
+        """The levels above a code whose records a code without one inherits from, nearest first."""
+        for level in reversed(self.ancestors(node)):
+            if level.kind not in INDEX_KINDS:
+                yield record_group(self.settings.catalog.curated(SYSTEM, level.key), level.key, self.page_of(level.key))
 
     # --- index pages (Markdown, built by MkDocs) ---
 

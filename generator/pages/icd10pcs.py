@@ -10,7 +10,8 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10pcs import PcsAxisValue, PcsCode, PcsDefinition, PcsRelease, PcsTable
 from ..search_index import SearchDocument
-from .common import PageSettings, code_link, code_page, curated_search_fields, system_index_page
+from .common import (GroupText, PageSettings, code_link, code_page, curated_search_fields, markdown_sections, record_group,
+                     system_index_page)
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, anchor, escape_markdown,
                     markdown_link)
 
@@ -123,7 +124,13 @@ class PcsPages:
             facts=tuple(facts),
             facts_heading="The seven characters",
             code_lists=lists,
+            groups=(self.group(key[:4]), self.group(key[:3])),
         )
+
+    def group(self, key: str) -> GroupText | None:
+        """The text of a table's (``0DT``) or a table and body part's (``0DTJ``) record; both live on the table page."""
+        label = f"{key[:3]}, body part {key[3]}" if len(key) == 4 else key
+        return record_group(self.settings.catalog.curated(SYSTEM, key), label, table_page(key[:3]))
 
     # --- index pages (Markdown, built by MkDocs) ---
 
@@ -155,6 +162,12 @@ class PcsPages:
                 (markdown_link(code.code, urls.relative(page, urls.code_page(SYSTEM, code.code))),
                  escape_markdown(code.long_title)) for code in table.order_only_codes),
                 heading="Codes added on April 1, 2026", intro="Valid codes that no row of the October tables yields."))
+        record = self.settings.catalog.curated(SYSTEM, table.key)
+        if record is not None:
+            paragraphs[:0] = [f"**In plain words:** {escape_markdown(record.name)}", *markdown_sections(record)]
+        for part_key, part in self.settings.catalog.records_under(SYSTEM, table.key):
+            paragraphs.append(f"## Body part {escape_markdown(part_key[3])}: {escape_markdown(part.name)}")
+            paragraphs += markdown_sections(part, level=3)
         return IndexPage(
             path=page,
             title=f"{table.key} {table.title} | {system.name}",

@@ -96,6 +96,17 @@ class NoteGroup:
 
 
 @dataclass(frozen=True)
+class Inherited:
+    """Plain language a code page takes from the nearest group above it that has some ("About E11 …")."""
+
+    label: str
+    href: str
+    summary: str
+    #: Whether the group's text has been reviewed by a clinician.
+    reviewed: bool = False
+
+
+@dataclass(frozen=True)
 class PolicyLine:
     title: str
     url: str
@@ -131,6 +142,10 @@ class CodePage:
     badges: tuple[Badge, ...] = ()
     plain_name: str | None = None
     common_names: str = ""
+    #: When the code has no record of its own: the nearest group's plain language.
+    inherited: Inherited | None = None
+    #: Who stands behind the page's own plain-language text (empty when it has none).
+    provenance: str = ""
     notices: tuple[Notice, ...] = ()
     facts: tuple[Fact, ...] = ()
     facts_heading: str = ""
