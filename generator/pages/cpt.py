@@ -28,6 +28,7 @@ class CptPages:
         self.settings = settings
         self.catalog = settings.catalog
         self._keys = [code for (system, code) in self.catalog.records if system == self.system]
+        self._parent, self._children = self.catalog.family_tree(self.system)
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
@@ -73,36 +74,64 @@ class CptPages:
             similar=tuple(self._line(path, link) for link in relations.similar),
         )
 
+    def _family_row(self, page: str, family: Family) -> tuple[str, str, str]:
+        count = len(self.catalog.codes_in(family))
+        inside = len(self._children.get(family, ()))
+        what = "numbers not in use" if family.unassigned else ", ".join(
+            part for part in (f"{inside} families" if inside else "", f"{count} codes written" if count else "") if part)
+        return (markdown_link(family.range.label, urls.relative(page, urls.family_page(self.system, family.range))),
+                escape_markdown(family.title), what)
+
     def family_page(self, family: Family) -> IndexPage:
         system = SYSTEMS[self.system]
         page = urls.family_page(self.system, family.range)
         heading = f"{family.range.label} {family.title}"
+        trail, above = [], self._parent.get(family)
+        while above is not None:
+            trail.append(above)
+            above = self._parent.get(above)
+        crumbs = [Link(system.name, urls.relative(page, urls.system_page(self.system)))]
+        crumbs += [Link(f"{item.range.label} {item.title}", urls.relative(page, urls.family_page(self.system, item.range)))
+                   for item in reversed(trail)]
+        tables = []
+        if self._children.get(family):
+            tables.append(Table(("Range", "Family", ""), tuple(self._family_row(page, child) for child in self._children[family]),
+                                heading="Families in this range"))
         rows = tuple(
             (markdown_link(record.code, urls.relative(page, urls.code_page(self.system, record.code))),
              escape_markdown(record.name), "add-on" if record.add_on else "")
             for record in self.catalog.codes_in(family)
         )
+        if rows:
+            tables.append(Table(("Code", "Plain-language name", ""), rows, heading="Codes with a page"))
+        paragraphs = [escape_markdown(family.summary)] if family.summary else []
+        if not family.unassigned and family not in self._children:
+            starter = self.settings.site.new_file_url(f"content/{self.system}", "",
+                                                      'code: ""\nsystem: cpt\nstatus: draft\nname: \nsummary: \n')
+            write = f" [Write one in your own words →]({starter})" if starter else ""
+            paragraphs.append(escape_markdown(
+                f"Codes in {family.range.label} that have no page here are not described on this site yet: "
+                "official CPT descriptors belong to the AMA.") + write)
         edit = self.settings.site.edit_url(family.source_path)
         return IndexPage(
             path=page,
             title=f"{heading} | {system.name}",
             description=f"{system.name} codes {family.range.label}: {family.title}.",
             heading=escape_markdown(heading),
-            breadcrumbs=(Link(system.name, urls.relative(page, urls.system_page(self.system))),),
-            paragraphs=(escape_markdown(family.summary),) if family.summary else (),
-            tables=(Table(("Code", "Plain-language name", ""), rows),),
+            breadcrumbs=tuple(crumbs),
+            paragraphs=tuple(paragraphs),
+            tables=tuple(tables),
             source=family.source_path,
             edit=Link("Edit this page", edit) if edit else None,
         )
 
+    def _top_families(self) -> list[Family]:
+        return [family for family in self.catalog.families(self.system) if family not in self._parent]
+
     def system_page(self) -> IndexPage:
         system = SYSTEMS[self.system]
         page = urls.system_page(self.system)
-        rows = tuple(
-            (markdown_link(family.range.label, urls.relative(page, urls.family_page(self.system, family.range))),
-             escape_markdown(family.title), f"{len(self.catalog.codes_in(family))} codes")
-            for family in self.catalog.families(self.system)
-        )
+        rows = tuple(self._family_row(page, family) for family in self._top_families())
         return system_index_page(
             self.system, f"{system.long_name} ({system.name}): code families.",
             f"{len(self._keys)} codes with plain-language pages written by contributors.",
@@ -121,7 +150,8 @@ class CptPages:
         return documents
 
     def nav(self) -> list[object]:
+        # Only the top-level families: every MkDocs page carries the whole nav.
         return [urls.system_page(self.system)] + [
             {f"{family.range.label} {family.title}": urls.family_page(self.system, family.range)}
-            for family in self.catalog.families(self.system)
+            for family in self._top_families()
         ]
