@@ -37,7 +37,7 @@ SECTIONS = {
     "V": "Vision, hearing and speech-language services",
 }
 #: Nearby codes shown on each side of a code.
-NEIGHBOURS = 3
+NEIGHBOURS = 2
 
 
 def section_page(letter: str) -> str:

@@ -100,29 +100,34 @@ class IcdCmPages:
     def note_groups(self, path: str, node: CmNode) -> tuple[NoteGroup, ...]:
         """The notes that apply to the code, grouped by the level they are written at, own level first.
 
-        Two kinds are shown by reference rather than copied onto every page, to keep
-        ~98,000 pages within the site's size budget (measured: they were a third of
-        an average page): a 7th-character code shows its own character (a fact) and
+        Some are shown by reference rather than copied onto every page, to keep
+        ~98,000 pages within the site's size budget (measured: notes were 1.8 KB of an
+        average 4.6 KB page): a 7th-character code shows its own character (a fact) and
         links to its base code, which prints the whole 7th-character table; and the
-        general "Notes" paragraphs of a chapter or block link to that chapter's or
-        block's page, which prints them. Every instructional note (includes, excludes, code first, use
-        additional, code also) is shown in full from every level.
+        notes of a chapter or block, which apply to thousands of codes each, are named
+        by kind (Excludes1, Use additional code, …) with a link to that chapter's or
+        block's page, which prints them in full. The notes of the category and every
+        level below it are shown in full.
         """
         groups: dict[str, list[NoteBlock]] = {}
         sources: dict[str, CmNode] = {}
+        #: The kinds of note a chapter or block has; its notes are printed on its page only.
+        kinds: dict[str, list[str]] = {}
         for inherited in inherited_notes(self.release, node.key):
             source = self.release.nodes[inherited.source_key]
             note = inherited.note
             sources[source.key] = source
             if node.seventh is not None and note.kind in SEVENTH_CHARACTER_KINDS:
                 continue
-            if source.kind in INDEX_KINDS and note.kind is NoteKind.NOTES:
-                link = Markup('General notes for all its codes: <a href="{}">read them on its page</a>')
-                groups.setdefault(source.key, []).append(
-                    NoteBlock(note.kind.label, (link.format(self.link_to(path, source.key)),)))
+            if source.kind in INDEX_KINDS:
+                kinds.setdefault(source.key, []).append(note.kind.label)
                 continue
             items = tuple(self.linked(path, text) for text in note.texts)
             groups.setdefault(source.key, []).append(NoteBlock(note.kind.label, items))
+        for key, labels in kinds.items():
+            link = Markup('<a href="{}">Read them on its page</a>: they apply to every code in it.')
+            groups.setdefault(key, []).append(NoteBlock(", ".join(dict.fromkeys(labels)),
+                                                        (link.format(self.link_to(path, key)),)))
         result = []
         for key, blocks in groups.items():
             source = sources[key]

@@ -17,7 +17,7 @@ from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, 
 
 SYSTEM = "icd10pcs"
 #: Nearby codes of the same table shown on each side of a code.
-NEIGHBOURS = 3
+NEIGHBOURS = 2
 
 
 def section_page(section: str) -> str:
