@@ -15,6 +15,7 @@ from .relations import Catalog
 from .scaffold import write_scaffold
 from .schema import reference_page
 from .settings import SiteSettings
+from .swap import build_lock, recover
 from .mkdocs_build import build_site, write_mkdocs_config
 from .validate import load_content
 
@@ -154,6 +155,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "
               f"{sum(len(f) for f in content.families.values())} families ({time.perf_counter() - started:.1f} s)")
         return 0
+    with build_lock(args.build_dir):
+        recover(args.site_dir)
+        return _build(args, started)
+
+
+def _build(args: argparse.Namespace, started: float) -> int:
     timings: dict[str, float] = {}
     config, summary = _write_docs(args, timings)
     print(f"wrote {summary} to {args.build_dir / 'docs'} ({time.perf_counter() - started:.1f} s)")
@@ -180,3 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     except Abort as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        target = getattr(args, "site_dir", None)
+        print(f"interrupted; {target or 'site/'} unchanged", file=sys.stderr)
+        return 130

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Abort
+from .swap import swap_in
 
 
 def write_mkdocs_config(base_config: Path, docs_dir: Path, nav: list[object], target: Path,
@@ -44,11 +45,16 @@ def build_site(mkdocs_config: Path, site_dir: Path) -> None:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's notice about MkDocs 2 on every build
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(mkdocs_config), "--site-dir", str(staging.resolve())]
-    result = subprocess.run(command, capture_output=True, text=True, env=environment)
-    if result.returncode != 0:
+    # MkDocs runs in our process group, so a Ctrl-C reaches it too; on any interruption it is stopped here.
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        output, _ = child.communicate()
+    except BaseException:
+        child.kill()
+        child.wait()
         shutil.rmtree(staging, ignore_errors=True)
-        output = (result.stdout + result.stderr).strip()
-        raise Abort(f"MkDocs build failed; {site_dir} was left as it was.\n{output}")
-    if site_dir.exists():
-        shutil.rmtree(site_dir)
-    staging.rename(site_dir)
+        raise
+    if child.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise Abort(f"MkDocs build failed; {site_dir} was left as it was.\n{output.strip()}")
+    swap_in(staging, site_dir)

@@ -177,3 +177,64 @@ def test_public_site_files(site: Path) -> None:
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "<h1>Page not found</h1>" in not_found
     assert '<form action="https://example.org/codes/search.html" role="search">' in not_found
+
+
+def test_interrupted_swap_is_recovered_and_builds_lock(tmp_path: Path) -> None:
+    """A kill between the swap's renames leaves site.old and no site/: the next start brings the complete site back."""
+    from generator.errors import Abort
+    from generator.swap import build_lock, recover, swap_in
+
+    site, staging = tmp_path / "site", tmp_path / "site.new"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    staging.mkdir()
+    (staging / "index.html").write_text("new", encoding="utf-8")
+    site.rename(tmp_path / "site.old")  # the process died right after the first rename
+    recover(site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old" and not (tmp_path / "site.old").exists()
+    swap_in(staging, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+    # The old folder's deletion was cut short: the new site stays, the leftover goes.
+    (tmp_path / "site.old").mkdir()
+    recover(site)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+    with build_lock(tmp_path / "build"):
+        with pytest.raises(Abort, match="another build is using"):
+            with build_lock(tmp_path / "build"):
+                pass
+
+
+def test_second_build_at_once_stops_with_a_message(tmp_path: Path) -> None:
+    from generator.swap import build_lock
+
+    with build_lock(tmp_path / "build"):
+        result = run_build(FIXTURE_CONTENT, tmp_path)
+    assert result.returncode == 1
+    assert "another build is using" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_ctrl_c_leaves_site_unchanged_without_a_traceback(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import PROJECT, fixture_data_options
+
+    assert run_build(FIXTURE_CONTENT, tmp_path).returncode == 0
+    before = sorted(path.relative_to(tmp_path).as_posix() for path in (tmp_path / "site").rglob("*"))
+    command = [sys.executable, "-m", "generator", "--content", str(FIXTURE_CONTENT), "--build-dir", str(tmp_path / "build"),
+               "--site-dir", str(tmp_path / "site"), *fixture_data_options(tmp_path / "cms-data"), "build"]
+    child = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "build" / "docs.new").exists() and not (tmp_path / "site.new").exists():
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.01)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == f"interrupted; {tmp_path / 'site'} unchanged"
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in (tmp_path / "site").rglob("*")) == before

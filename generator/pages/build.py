@@ -12,6 +12,7 @@ from .. import urls
 from ..relations import Catalog
 from ..search_index import SearchIndexStats, write_search_index
 from ..settings import SiteSettings
+from ..swap import swap_in
 from .assets import material_stylesheets
 from .common import PageSettings
 from .cpt import CptPages
@@ -93,9 +94,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     search = write_search_index((document for builder in builders for document in builder.search_documents()),
                                 staging / SEARCH_DIR)
     timings["search index"] = time.perf_counter() - mark
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    staging.rename(docs_dir)
+    swap_in(staging, docs_dir)
     return DocsResult(
         code_pages=code_stats.pages,
         code_page_bytes=code_stats.bytes,

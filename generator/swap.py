@@ -1,0 +1,59 @@
+"""Replace a folder by a freshly built one without a moment where it is missing or half-written,
+and keep two builds from writing the same folders at once.
+
+The swap is three renames: ``site`` → ``site.old``, ``site.new`` → ``site``, then
+``site.old`` is deleted. Each rename is atomic; if the process dies between them,
+:func:`recover` (run at the start of the next build) finishes or undoes the swap, so
+``site`` is always either the old complete site or the new complete one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import Abort
+
+
+def _old(target: Path) -> Path:
+    return target.with_name(target.name + ".old")
+
+
+def recover(target: Path) -> None:
+    """Finish a swap that was interrupted: bring back ``target`` from ``target.old`` when it is missing."""
+    old = _old(target)
+    if old.exists():
+        if target.exists():
+            shutil.rmtree(old)  # the new folder is in place; only the deletion of the old one was cut short
+        else:
+            old.rename(target)  # cut between the two renames: the old complete folder comes back
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Make the complete folder ``staging`` the new ``target``; the previous ``target`` is deleted afterwards."""
+    recover(target)
+    old = _old(target)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold ``build_dir/.lock`` for the whole build; a second build stops at once with a message."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with (build_dir / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Abort(f"another build is using {build_dir} (it holds {build_dir / '.lock'}); "
+                        "wait for it to finish, then run this one again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
