@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,14 +24,9 @@ PROVENANCE = {
 }
 
 
-@dataclass(frozen=True)
-class GroupText:
-    """Plain language written for a group of codes (a category, a table, a family), and where it lives."""
-
-    label: str
-    page: str
-    summary: str
-    reviewed: bool = False
+#: Plain language written for a group of codes (a category, a table, a family); ``href`` is the site path of
+#: the group's page until :func:`code_page` makes it a link from the page that inherits it.
+GroupText = Inherited
 
 
 def record_group(record: CodeRecord | None, label: str, page: str) -> GroupText | None:
@@ -149,8 +144,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
     if record is None:
         group = next((group for group in groups if group is not None), None)
         if group is not None:
-            inherited = Inherited(f"About {group.label}", urls.built(urls.relative(path, group.page)),
-                                  group.summary, group.reviewed)
+            inherited = replace(group, label=f"About {group.label}", href=urls.built(urls.relative(path, group.href)))
     fields: dict[str, Any] = dict(
         path=path,
         root=urls.root_of(path),
