@@ -48,6 +48,7 @@ from .search_text import (
     SYSTEM_ORDER,
     PhraseShape,
     analyse,
+    code_key,
     doc_sort_key,
     encode_postings,
     first_key,
@@ -118,6 +119,8 @@ class SearchDocument:
     url: str               # site-relative URL, e.g. "icd10cm/E11.65.html"
     billable: bool         # False for headers (categories, chapters, tables)
     active: bool           # False for terminated HCPCS codes
+    #: A named range (a CPT family) that answers for the codes it holds that have no document of their own.
+    family: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,17 @@ class _Files:
         self.largest = max(self.largest, len(data))
 
 
-def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> SearchIndexStats:
+#: Per system with family documents: the shape of a whole code a family may answer for (CPT: Category I
+#: numbers and F, T, U codes; a family holds only codes of its own kind, the last character's class).
+FAMILY_CODE_PATTERNS = {"cpt": "^[0-9]{4}[0-9FTU]$"}
+
+
+def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
+                       new_record_url: str | None = None) -> SearchIndexStats:
     """Write the search index for ``documents`` into ``out_dir/index/`` (replacing what was there).
+
+    ``new_record_url`` is where a contributor starts a record, with ``__CODE__`` for the code
+    (a family's answer for a code without a page links to it).
 
     Raises :class:`Abort` when a ``(system, code)`` appears twice.
     """
@@ -348,14 +360,21 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
         mixed = [any(not flags[doc] & 2 for doc in range(start, end)), any(not flags[doc] & 1 for doc in range(start, end))]
         if any(mixed):
             files.write(f"f/{system}", system_flags)
-        systems.append({
+        entry = {
             "key": system,
             "base": start,
             "count": end - start,
             "starts": starts,
             "pattern": CODE_KEY_PATTERNS.get(system, DEFAULT_CODE_KEY_PATTERN),
             "mixed": mixed,                 # [some are headers, some are terminated]: f/<system>.js exists
-        })
+        }
+        families = [(code_key(d.code).split("-"), position) for position, d in enumerate(members) if d.family]
+        if families:
+            # Narrowest first, so the first family holding a code is its own (widths compare keys as base-36 numbers).
+            families.sort(key=lambda item: (int(item[0][-1], 36) - int(item[0][0], 36), item[1]))
+            entry["families"] = [[bounds[0], bounds[-1], position] for bounds, position in families]
+            entry["familyCode"] = FAMILY_CODE_PATTERNS[system]
+        systems.append(entry)
         start = end
 
     files.write("manifest", {
@@ -365,6 +384,7 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path) -> Se
         "fields": list(FIELDS),
         "systems": systems,
         "shards": shard_starts,
+        "newRecord": new_record_url,
         "lengths": sorted(vocabulary),
         "ranking": {**RANKING, "tfn": [bm25_factors(average) for average in averages],
                     "generic": sorted(generic_terms()), "genericPattern": GENERIC_PATTERN, "wholeMax": WHOLE_MAX,

@@ -67,7 +67,7 @@ class Hit:
     url: str
     billable: bool
     active: bool
-    kind: str   # "exact" | "prefix" | "range" | "words"
+    kind: str   # "exact" | "prefix" | "range" | "family" | "words"
 
 
 @dataclass
@@ -77,6 +77,9 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)   # matched index terms, for highlighting
     error: str | None = None
+    #: When a code has no page and its family answers: the code, and where to start a record for it.
+    missing_code: str | None = None
+    new_record: str | None = None
 
 
 @dataclass
@@ -210,6 +213,17 @@ def _exact_at(reader: IndexReader, system: dict, first: str, key: str, low: int,
     return -1
 
 
+def _family_of(system: dict, key: str) -> int:
+    """The position of the narrowest family document holding the whole code ``key`` (same kind: a CPT
+    range holds numbers or F, T or U codes), or -1."""
+    if "families" not in system or not re.match(system["familyCode"], key):
+        return -1
+    for first, last, position in system["families"]:
+        if first <= key <= last and key[-1].isdigit() == first[-1].isdigit() and (key[-1].isdigit() or key[-1] == first[-1]):
+            return position
+    return -1
+
+
 def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[tuple[int, str]], int]:
     """Code results as ``(doc, kind)`` in rank order (exact codes first) and their total count."""
     text = query.strip().upper()
@@ -240,6 +254,8 @@ def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
             found = _exact_at(reader, system, key, key, low, high)
             if found >= 0:
                 exact.append((system, found, "exact"))
+            elif (family := _family_of(system, key)) >= 0:
+                exact.append((system, family, "family"))
             if re.search(r"[0-9]", key):
                 spans.append((system, low, high, "prefix", found))
     ranked: list[tuple[int, str]] = []
@@ -515,6 +531,10 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
             return result
         ranked, total = [(doc, "words") for doc in docs], len(docs)
     result.total = total
+    if ranked and ranked[0][1] == "family":
+        result.missing_code = code_key(query)
+        template = reader.manifest.get("newRecord")
+        result.new_record = template.replace("__CODE__", result.missing_code) if template else None
     for doc, kind in ranked[:limit]:
         system, chunk, offset = reader.document(doc)
         flags = int(chunk["f"][offset])
@@ -527,11 +547,21 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
     return result
 
 
+def missing_notice(system_name: str, code: str, family: Hit) -> str:
+    """What search says for a code without a page whose family answers (twin of search.js ``missingNotice``)."""
+    return (f"{system_name} {code} is in {family.code.replace('-', '–')}, {family.title}. This site has no page "
+            "for it yet: official CPT descriptors belong to the AMA.")
+
+
 def format_result(result: SearchResult, names: dict[str, str]) -> str:
     """The plain-text answer of ``python -m generator search``."""
     if result.error:
         return result.error
     lines = []
+    if result.missing_code and result.hits:
+        lines.append(missing_notice(names.get(result.hits[0].system, result.hits[0].system), result.missing_code,
+                                    result.hits[0]) + (f" Write one in your own words: {result.new_record}"
+                                                       if result.new_record else ""))
     for number, hit in enumerate(result.hits, 1):
         notes = [note for note, show in (("header", not hit.billable), ("terminated", not hit.active)) if show]
         title = hit.title + (f" — {hit.name}" if hit.name else "")

@@ -65,3 +65,22 @@ def test_header_search_from_disk(browser, site: Path, start: str) -> None:
     assert page.locator("h1").inner_text().startswith("E11.65 Type 2 diabetes mellitus with hyperglycemia")
     assert errors == []
     page.close()
+
+
+def test_cpt_number_without_a_page_shows_its_family_and_the_notice(browser, http_root: str) -> None:
+    """Issue 8: '96411' has no page in the fixture content; its family answers, with a link to write one."""
+    page = browser.new_page()
+    page.goto(http_root + "cpt/96417.html")
+    box = page.locator("[data-omc-search-input]").first
+    box.fill("96411")
+    first = page.locator("[data-omc-search-list] a").first
+    first.wait_for()
+    assert first.get_attribute("href").endswith("cpt/96401-96549.html")
+    meta = page.locator("[data-omc-search-meta]").first
+    assert meta.inner_text().startswith(
+        "CPT 96411 is in 96401–96549, Chemotherapy and complex drug administration. This site has no page for it "
+        "yet: official CPT descriptors belong to the AMA.")
+    link = meta.locator("a", has_text="Write one in your own words")
+    assert "filename=96411.yaml" in link.get_attribute("href")
+    assert link.get_attribute("href").startswith("https://github.com/example/codes/new/main/content/cpt?")
+    page.close()

@@ -26,7 +26,7 @@ def fixture_documents() -> list[SearchDocument]:
 def index_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search")
     stats = write_search_index(fixture_documents(), out)
-    assert (stats.documents, stats.doc_chunks) == (53, 4)
+    assert (stats.documents, stats.doc_chunks) == (55, 4)
     return out
 
 
@@ -120,6 +120,24 @@ def test_a_rare_unknown_word_is_read_as_a_frequent_one_edit_away(tmp_path: Path)
         [hit.code for hit in search(reader, q, Filters(), limit=20).hits] for q in ("migrane", "migraine", "migrans", "migrain")]
 
 
+def test_cli_cpt_number_without_a_page_answers_with_its_family(tmp_path: Path) -> None:
+    """The narrowest family answers, with the notice; F codes only in F families; never a word match."""
+    write_search_index(fixture_documents(), tmp_path, new_record_url="https://github.com/x/y/new/main/content/cpt?filename=__CODE__.yaml")
+    reader = IndexReader(tmp_path / "index")
+    result = search(reader, "96411")
+    assert [(hit.code, hit.kind) for hit in result.hits] == [("96401-96549", "family")]
+    assert (result.missing_code, result.new_record) == ("96411", "https://github.com/x/y/new/main/content/cpt?filename=96411.yaml")
+    assert cli(tmp_path, "96411").stdout.splitlines()[0] == (
+        "CPT 96411 is in 96401–96549, Chemotherapy and other highly complex drug administration. This site has no page "
+        "for it yet: official CPT descriptors belong to the AMA. Write one in your own words: "
+        "https://github.com/x/y/new/main/content/cpt?filename=96411.yaml")
+    assert [hit.code for hit in search(reader, "96370").hits] == ["96360-96549"]   # only the wider family holds it
+    assert [hit.code for hit in search(reader, "3008F").hits] == ["0001F-9999F"]
+    # 0100F sorts among the numbers but is a Category II code; 01000 is a number in no family here.
+    assert [hit.code for hit in search(reader, "0100F").hits] == ["0001F-9999F"]
+    assert search(reader, "96401").hits[0].kind == "exact" and search(reader, "96401").missing_code is None
+
+
 def test_cli_lunr_query_syntax(index_parent: Path) -> None:
     assert cli(index_parent, "+diabetes -type").stdout == (
         "  1. ICD-10-CM  E08-E13   Diabetes mellitus (header)\n"
@@ -154,6 +172,7 @@ QUERIES = [
     ("uti", {}), ("wheelchair", {}), ("wheelchar", {}), ("migrane", {}), ("migraine", {}), ("other cerebral infarction", {}),
     ("cerebral infarction unspecified", {}), ("+stroke -family", {}), ("family history", {"billableOnly": True}),
     ("pneumonia unspecified organism", {}), ("heart attack", {"billableOnly": True}), ("*itis", {}), ("migr*", {}),
+    ("96411", {}), ("96399", {}), ("3008F", {}), ("0100F", {}), ("99213", {}), ("9641", {}),
 ]
 
 

@@ -92,7 +92,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
                        [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
     mark = time.perf_counter()
     search = write_search_index((document for builder in builders for document in builder.search_documents()),
-                                staging / SEARCH_DIR)
+                                staging / SEARCH_DIR, new_record_url=new_record_url(site))
     timings["search index"] = time.perf_counter() - mark
     swap_in(staging, docs_dir)
     return DocsResult(
@@ -104,6 +104,11 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         search=search,
         timings=timings,
     )
+
+
+def new_record_url(site: SiteSettings) -> str | None:
+    """GitHub's new-file page for a CPT record, ``__CODE__`` standing for the code (search fills it in)."""
+    return site.new_file_url("content/cpt", "__CODE__.yaml", 'code: "__CODE__"\nsystem: cpt\nstatus: draft\nname: \nsummary: \n')
 
 
 def write_search_bundle(templates_dir: Path, search_dir: Path) -> None:

@@ -147,6 +147,11 @@ class CptPages:
             name, synonyms, text = curated_search_fields(record)
             documents.append(SearchDocument(self.system, code, record.name, name, synonyms, text,
                                             urls.code_page(self.system, code), billable=True, active=True))
+        # Families answer for the CPT numbers that have no page (found by their number, not by words).
+        for family in self.catalog.families(self.system):
+            documents.append(SearchDocument(
+                self.system, family.range.slug, family.title, None, (), "",
+                urls.built(urls.family_page(self.system, family.range)), billable=False, active=True, family=True))
         return documents
 
     def nav(self) -> list[object]:

@@ -270,6 +270,23 @@
     return step(low);
   }
 
+  /** Position of the narrowest family document holding the whole code ``key`` (twin of search_query._family_of), or -1. */
+  function familyOf(system, key) {
+    if (!system.families || !new RegExp(system.familyCode).test(key)) return -1;
+    var last = key.charAt(key.length - 1), digit = /[0-9]/.test(last);
+    for (var i = 0; i < system.families.length; i++) {
+      var family = system.families[i], end = family[0].charAt(family[0].length - 1);
+      if (family[0] <= key && key <= family[1] && digit === /[0-9]/.test(end) && (digit || last === end)) return family[2];
+    }
+    return -1;
+  }
+
+  /** What search says for a code without a page whose family answers (twin of search_query.missing_notice). */
+  function missingNotice(systemName, code, family) {
+    return systemName + " " + code + " is in " + family.code.replace("-", "\u2013") + ", " + family.title
+      + ". This site has no page for it yet: official CPT descriptors belong to the AMA.";
+  }
+
   function codeHits(query, filters) {
     var text = query.trim().toUpperCase();
     var found = [];   // promises of [system, low, high, kind, exact position or -1, is a span]
@@ -294,6 +311,10 @@
         if (!new RegExp(system.pattern).test(key)) return;
         found.push(Promise.all([lowerBound(system, key), lowerBound(system, key + AFTER)]).then(function (bounds) {
           return exactAt(system, key, key, bounds[0], bounds[1]).then(function (exact) {
+            if (exact < 0) {
+              var family = familyOf(system, key);
+              if (family >= 0) return [system, bounds[0], bounds[1], "prefix", exact, /[0-9]/.test(key), family];
+            }
             return [system, bounds[0], bounds[1], "prefix", exact, /[0-9]/.test(key)];
           });
         }));
@@ -311,6 +332,9 @@
         spans.forEach(function (span) {
           if (span[4] >= 0 && tests[span[0].key](span[4])) {
             ranked.push([span[0].base + span[4], span[3] === "range" ? "range" : "exact"]);   // a range's own header: first
+            total++;
+          } else if (span.length > 6 && tests[span[0].key](span[6])) {
+            ranked.push([span[0].base + span[6], "family"]);   // a code without a page: its family answers
             total++;
           }
         });
@@ -708,7 +732,7 @@
   function search(query, options, limit) {
     var filters = new Filters(options);
     limit = limit || 10;
-    var result = { query: query, total: 0, hits: [], terms: [], error: null };
+    var result = { query: query, total: 0, hits: [], terms: [], error: null, missingCode: null, newRecord: null };
     if (!query.trim()) return Promise.resolve(result);
     return ready().then(function () {
       return codeHits(query, filters);
@@ -728,6 +752,10 @@
     }).then(function (found) {
       if (!found) return result;
       result.total = found.total;
+      if (found.ranked.length && found.ranked[0][1] === "family") {
+        result.missingCode = codeKey(query);
+        result.newRecord = manifest.newRecord ? manifest.newRecord.split("__CODE__").join(result.missingCode) : null;
+      }
       return hitsOf(found.ranked, limit).then(function (hits) { result.hits = hits; return result; });
     });
   }
@@ -948,6 +976,12 @@
       this.meta.textContent = result.error;
     } else if (!result.total) {
       this.meta.textContent = "No codes match.";
+    } else if (result.missingCode && result.hits.length) {
+      this.meta.textContent = missingNotice(NAMES[result.hits[0].system] || result.hits[0].system, result.missingCode, result.hits[0]);
+      if (result.newRecord) {
+        this.meta.appendChild(document.createTextNode(" "));
+        this.meta.appendChild(element("a", { href: result.newRecord, text: "Write one in your own words \u2192" }));
+      }
     } else {
       var kind = result.hits.length ? result.hits[0].kind : "words";
       var what = kind === "exact" || kind === "prefix" ? " (codes in code order)" : kind === "range" ? " in the range" : "";
