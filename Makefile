@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)          ## validate content and build the whole site into site/
-	$(PY) -m generator build
+site: $(STAMP)          ## validate content and build the whole site into site/ (CPT_DESCRIPTORS=file: a licensed AMA descriptor file)
+	$(PY) -m generator $(if $(CPT_DESCRIPTORS),--cpt-descriptors "$(CPT_DESCRIPTORS)") build
 
 check: $(STAMP)         ## validate content/ only
 	$(PY) -m generator check

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="folder with the official CMS files (default: $OMC_CMS_DATA, ../shared/data/cms, build/data/cms)")
     parser.add_argument("--icd10cm-xml", type=Path, default=None,
                         help="ICD-10-CM tabular XML (default: the one in the simple-icd-10-cm package)")
+    parser.add_argument("--cpt-descriptors", type=Path, default=None,
+                        help="a licensed AMA CPT descriptor file (tab-separated or CSV of code,descriptor); only for "
+                             "site owners who hold an AMA licence: every code in it gets a page with its descriptor")
     parser.add_argument("--unverified-data", action="store_true",
                         help="read the data files without checking checksums and counts (test fixtures only)")
     parser.add_argument("--site-url", default=None, help="published site URL, for canonical links (default: $SITE_URL)")
@@ -75,8 +78,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _official(args: argparse.Namespace) -> OfficialCodes:
-    return load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
-                         verify=not args.unverified_data)
+    official = load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
+                             verify=not args.unverified_data)
+    if args.cpt_descriptors is not None and "cpt" in args.systems:
+        from .sources.cpt_descriptors import read_cpt_descriptors
+
+        official.cpt_descriptors = read_cpt_descriptors(args.cpt_descriptors)
+    return official
 
 
 def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Path, str]:

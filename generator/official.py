@@ -32,6 +32,8 @@ class OfficialCodes:
     hcpcs: HcpcsRelease | None = None
     #: Whether the files were checked against the official checksums (fixture builds are not).
     verified: bool = False
+    #: Licensed CPT descriptors by code, only when a site owner supplied the AMA's file for this build.
+    cpt_descriptors: dict[str, str] | None = None
     _titles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def systems(self) -> list[str]:
@@ -44,6 +46,8 @@ class OfficialCodes:
         return self._titles[system]
 
     def exists(self, system: str, code: str) -> bool:
+        if system == "cpt":
+            return self.cpt_descriptors is not None and code in self.cpt_descriptors
         return getattr(self, system, None) is not None and code in self.titles(system)
 
     def describes(self, system: str, key: str) -> bool:
@@ -60,6 +64,8 @@ class OfficialCodes:
         return False
 
     def title(self, system: str, code: str) -> str | None:
+        if system == "cpt":
+            return self.cpt_descriptors.get(code) if self.cpt_descriptors is not None else None
         return self.titles(system).get(code) if getattr(self, system, None) is not None else None
 
 

@@ -129,6 +129,11 @@ class Catalog:
         return tuple(sorted((policy for policy in self._policies.get(system, ()) if policy.covers(system, code)),
                             key=lambda policy: (policy.publisher, policy.title)))
 
+    def add_ons_of(self, system: str, code: str) -> tuple[Related, ...]:
+        """The add-on codes whose records name ``code`` as a primary code."""
+        return tuple(Related(system, other, self.title_of(system, other), "Add-on code")
+                     for other in self._add_ons_of.get((system, code), []))
+
     def relations(self, record: CodeRecord) -> CodeRelations:
         system, code = record.system, record.code
         family = self.family_of(system, code)
@@ -137,7 +142,7 @@ class Catalog:
             return Related(system, other, self.title_of(system, other), relation)
 
         primary = tuple(related(other, "Primary code") for other in record.primary_codes)
-        add_ons = tuple(related(other, "Add-on code") for other in self._add_ons_of.get((system, code), []))
+        add_ons = self.add_ons_of(system, code)
         similar: dict[str, Related] = {}
         for pick in record.similar:
             similar[pick.code] = related(pick.code, pick.reason or "Related code")

@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import urls
-from ..codes import SYSTEMS
+from ..codes import SYSTEMS, sort_key
 from ..model import Family
 from ..relations import Related
 from ..search_index import SearchDocument
 from .common import PageSettings, code_link, code_page, curated_search_fields, policy_line, system_index_page
 from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link
 
+#: Why CPT pages show no official descriptors, and how a licensed site owner adds them (About page, CPT page).
+CPT_WHY = (
+    "Why no descriptors: the American Medical Association owns the copyright in CPT's descriptors and licenses "
+    "them for a fee, so an open site cannot publish them. Every CPT number still answers in search, with its "
+    "family, and contributors write plain-language pages in their own words."
+)
+CPT_HOW = (
+    "Site owners who hold an AMA license can build their own copy with the descriptors: `make site "
+    "CPT_DESCRIPTORS=path/to/file`, where the file is the AMA's tab-separated descriptor file or a CSV of "
+    "code,descriptor. Every code in it then gets a page with its descriptor and the written sections, marked as "
+    "licensed. The file is read only during that build and never enters the repository."
+)
+#: How a page marks a licensed descriptor (shown only in builds from a site owner's AMA-licensed file).
+LICENSED_MARK = "CPT® descriptor © American Medical Association, used under license"
 CPT_NOTICE = (
     "CPT® is a registered trademark of the American Medical Association (AMA). "
     "Official CPT descriptors are not reproduced on this site; the plain-language text "
@@ -27,55 +41,82 @@ class CptPages:
     def __init__(self, settings: PageSettings) -> None:
         self.settings = settings
         self.catalog = settings.catalog
-        self._keys = [code for (system, code) in self.catalog.records if system == self.system]
+        #: Licensed descriptors, only in a build whose owner supplied the AMA's file.
+        self.descriptors = self.catalog.official.cpt_descriptors or {}
+        written = {code for (system, code) in self.catalog.records if system == self.system}
+        self._keys = sorted(written | set(self.descriptors), key=sort_key)
         self._parent, self._children = self.catalog.family_tree(self.system)
+        chains = self.catalog.family_chains(self.system, self._keys)
+        #: Each code's narrowest family, and each family's codes with a page.
+        self._family = {code: chain[0] for code, chain in chains.items()}
+        self._members: dict[Family, list[str]] = {}
+        for code in self._keys:
+            if code in self._family:
+                self._members.setdefault(self._family[code], []).append(code)
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
 
     def label(self) -> str:
-        return "Plain-language content written by contributors"
+        written = "Plain-language content written by contributors"
+        return f"{written}; {LICENSED_MARK}" if self.descriptors else written
 
     def _line(self, page: str, related: Related) -> CodeLine:
         return CodeLine(code_link(page, related.system, related.code),
                         related.name, related.relation)
 
+    def name_of(self, code: str) -> str:
+        """The licensed descriptor when this build has one, else the contributors' plain-language name."""
+        record = self.catalog.curated(self.system, code)
+        return self.descriptors.get(code) or (record.name if record else code)
+
     def code_page(self, code: str) -> CodePage:
-        record = self.catalog.records[(self.system, code)]
+        record = self.catalog.curated(self.system, code)
+        descriptor = self.descriptors.get(code)
         system = SYSTEMS[self.system]
         path = urls.code_page(self.system, code)
-        relations = self.catalog.relations(record)
-        family = relations.family
+        family = self._family.get(code)
+        if record is not None:
+            relations = self.catalog.relations(record)
+            primary, add_ons, similar = relations.primary_codes, relations.add_on_codes, relations.similar
+        else:
+            primary, similar = (), ()
+            add_ons = self.catalog.add_ons_of(self.system, code)
         notices = []
-        if relations.primary_codes:
+        if primary:
             notices.append(Notice("Add-on code", "Reported in addition to a primary code. Use it with:",
-                                  tuple(self._line(path, link) for link in relations.primary_codes)))
-        if relations.add_on_codes:
+                                  tuple(self._line(path, link) for link in primary)))
+        if add_ons:
             notices.append(Notice("Add-on codes for this code", "These codes are reported in addition to this one:",
-                                  tuple(self._line(path, link) for link in relations.add_on_codes)))
-        notices.append(Notice("Official descriptor", "The official CPT descriptor is copyrighted by the American "
-                              "Medical Association and is not reproduced here; the text on this page is written "
-                              "by contributors in plain language."))
-        summary = record.sections.get("summary")
+                                  tuple(self._line(path, link) for link in add_ons)))
+        if descriptor:
+            notices.append(Notice("Official descriptor", LICENSED_MARK + "."))
+        else:
+            notices.append(Notice("Official descriptor", "The official CPT descriptor is copyrighted by the American "
+                                  "Medical Association and is not reproduced here; the text on this page is written "
+                                  "by contributors in plain language."))
+        summary = record.sections.get("summary") if record else None
+        heading = descriptor or record.name  # type: ignore[union-attr]  # a key has a descriptor or a record
+        crumbs = [Link(system.name, urls.built(urls.relative(path, urls.system_page(self.system))))]
+        if family is not None:
+            crumbs.append(Link(f"{family.range.label} {family.title}",
+                               urls.built(urls.relative(path, urls.family_page(self.system, family.range)))))
         return code_page(
             self.settings, self.system, code,
-            heading=record.name,
-            description=f"{system.name} {code}: {record.name}." + (f" {summary}" if isinstance(summary, str) else ""),
+            heading=heading,
+            description=f"{system.name} {code}: {heading}." + (f" {summary}" if isinstance(summary, str) else ""),
             release=self.label(),
-            breadcrumbs=(
-                Link(system.name, urls.built(urls.relative(path, urls.system_page(self.system)))),
-                Link(f"{family.range.label} {family.title}",
-                     urls.built(urls.relative(path, urls.family_page(self.system, family.range)))),
-            ),
-            badges=(Badge("Add-on code", "info"),) if record.add_on else (),
-            plain_name=None,  # the heading is already the plain-language name
+            breadcrumbs=tuple(crumbs),
+            badges=(Badge("Add-on code", "info"),) if record and record.add_on else (),
+            # The heading is the plain-language name unless a licensed descriptor took its place.
+            plain_name=record.name if descriptor and record else None,
             notices=tuple(notices),
-            policies=tuple(policy_line(policy) for policy in relations.policies),
-            similar=tuple(self._line(path, link) for link in relations.similar),
+            policies=tuple(policy_line(policy) for policy in self.catalog.policies_for(self.system, code)),
+            similar=tuple(self._line(path, link) for link in similar),
         )
 
     def _family_row(self, page: str, family: Family) -> tuple[str, str, str]:
-        count = len(self.catalog.codes_in(family))
+        count = len(self._members.get(family, ()))
         inside = len(self._children.get(family, ()))
         what = "numbers not in use" if family.unassigned else ", ".join(
             part for part in (f"{inside} families" if inside else "", f"{count} codes written" if count else "") if part)
@@ -98,9 +139,9 @@ class CptPages:
             tables.append(Table(("Range", "Family", ""), tuple(self._family_row(page, child) for child in self._children[family]),
                                 heading="Families in this range"))
         rows = tuple(
-            (markdown_link(record.code, urls.relative(page, urls.code_page(self.system, record.code))),
-             escape_markdown(record.name), "add-on" if record.add_on else "")
-            for record in self.catalog.codes_in(family)
+            (markdown_link(code, urls.relative(page, urls.code_page(self.system, code))),
+             escape_markdown(self.name_of(code)), "add-on" if (record := self.catalog.curated(self.system, code)) and record.add_on else "")
+            for code in self._members.get(family, ())
         )
         if rows:
             tables.append(Table(("Code", "Plain-language name", ""), rows, heading="Codes with a page"))
@@ -135,7 +176,7 @@ class CptPages:
         return system_index_page(
             self.system, f"{system.long_name} ({system.name}): code families.",
             f"{len(self._keys)} codes with plain-language pages written by contributors.",
-            Table(("Range", "Family", ""), rows), extra=(CPT_NOTICE,))
+            Table(("Range", "Family", ""), rows), extra=(CPT_NOTICE, escape_markdown(CPT_WHY), CPT_HOW))
 
     def index_pages(self) -> list[IndexPage]:
         return [self.system_page(), *(self.family_page(family) for family in self.catalog.families(self.system))]
@@ -143,9 +184,8 @@ class CptPages:
     def search_documents(self) -> list[SearchDocument]:
         documents = []
         for code in self._keys:
-            record = self.catalog.records[(self.system, code)]
-            name, synonyms, text = curated_search_fields(record)
-            documents.append(SearchDocument(self.system, code, record.name, name, synonyms, text,
+            name, synonyms, text = curated_search_fields(self.catalog.curated(self.system, code))
+            documents.append(SearchDocument(self.system, code, self.name_of(code), name, synonyms, text,
                                             urls.code_page(self.system, code), billable=True, active=True))
         # Families answer for the CPT numbers that have no page (found by their number, not by words).
         for family in self.catalog.families(self.system):

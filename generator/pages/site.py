@@ -9,7 +9,7 @@ import jinja2
 
 from .. import urls
 from ..codes import SYSTEMS
-from .cpt import CPT_NOTICE
+from .cpt import CPT_HOW, CPT_NOTICE, CPT_WHY
 from .model import Link, front_matter, html_text
 from .render import environment
 
@@ -34,6 +34,8 @@ def about_page(env: jinja2.Environment, release_labels: dict[str, str]) -> tuple
         front_matter=front_matter("About the data",
                                   "Where the codes and texts on this site come from, their editions and licences."),
         cpt_notice=CPT_NOTICE,
+        cpt_why=CPT_WHY,
+        cpt_how=CPT_HOW,
         releases=release_labels,
     )
 
