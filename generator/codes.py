@@ -133,13 +133,20 @@ class CodeRange:
         return f"{self.first}–{self.last}"
 
     @property
+    def kind(self) -> str:
+        """Which code set of one system the range's codes belong to: ``""`` except for CPT's F, T and U
+        codes (``"F"``, …), which sort among the numbers but are sets of their own."""
+        first = sort_key(self.first)
+        return _cpt_kind(first) if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(sort_key(self.last)) else ""
+
+    @property
     def slug(self) -> str:
         return f"{self.first}-{self.last}"
 
     def __contains__(self, code: str) -> bool:
         key = sort_key(code)
         first, last = sort_key(self.first), sort_key(self.last)
-        if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(last) and _cpt_kind(key) != _cpt_kind(first):
+        if self.kind and _cpt_kind(key) != self.kind:
             # CPT's F, T and U codes sort among the numbers ("0100F" between "01000" and "01999") but are
             # separate code sets: a range holds only codes of its own kind.
             return False

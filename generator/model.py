@@ -73,6 +73,20 @@ class Family:
     unassigned: bool = False
 
 
+@dataclass(frozen=True)
+class VocabularyEntry:
+    """How people say something, and the codes it leads to (``content/vocabulary/<name>.yaml``)."""
+
+    system: str
+    say: tuple[str, ...]
+    #: The words an official title must contain (``-word``: must not), or None.
+    title_words: str | None
+    #: Codes or code prefixes it applies to.
+    codes: tuple[str, ...]
+    source_path: str
+    line: int
+
+
 @dataclass
 class Content:
     """Everything read from ``content/`` after validation."""
@@ -80,3 +94,4 @@ class Content:
     records: dict[tuple[str, str], CodeRecord]
     policies: list[Policy]
     families: dict[str, list[Family]]
+    vocabulary: list[VocabularyEntry] = field(default_factory=list)

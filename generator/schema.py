@@ -367,6 +367,42 @@ FAMILY_FILE = Schema(
     ),
 )
 
+class CodePrefix(FieldType):
+    """A code of the file's system or the start of one (``"I21"``, ``"Z96.65"``, ``"0DT"``): validation
+    checks that some official code starts with it."""
+
+    describe = "code or code prefix (a quoted string, e.g. `\"I21\"`)"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        if not isinstance(value, str) or not value.strip():
+            return _type_problem(where, "a code or code prefix as a quoted string", value)
+        if normalise_code(context.system, value) != value:
+            return [where.problem(f"write the code as {normalise_code(context.system, value)!r}, not {excerpt(value)}")]
+        return []
+
+
+VOCABULARY_ENTRY = Schema(
+    "a vocabulary entry",
+    (
+        Field("say", ListOf(Text(max_length=NAME_LIMIT)), "How people say it: everyday words, common names, "
+              "abbreviations, brand names. Search finds the codes by these words, ranked below official words.",
+              required=True),
+        Field("title_words", Text(max_length=NAME_LIMIT), "The words an official title must contain for the entry "
+              "to apply to its code (any order; `-word`: the title must not contain it), e.g. `myocardial infarction`."),
+        Field("codes", ListOf(CodePrefix()), "Codes or code prefixes the entry applies to (every code that "
+              "starts so), e.g. `\"B02\"` for shingles. An entry has `title_words`, `codes` or both."),
+        Field("note", Text(max_length=NAME_LIMIT), "Why the words mean this, for reviewers (not shown)."),
+    ),
+)
+
+VOCABULARY_FILE = Schema(
+    "a vocabulary file",
+    (
+        Field("system", Choice(tuple(SYSTEMS)), "The code system whose codes the entries lead to.", required=True),
+        Field("entries", ListOf(VOCABULARY_ENTRY), "The entries.", required=True),
+    ),
+)
+
 #: The schemas documented in the reference page, with where their files live.
 DOCUMENTED = (
     ("Code record", "content/<system>/<code>.yaml", CODE_RECORD),
@@ -375,6 +411,8 @@ DOCUMENTED = (
     ("Policy codes (the `codes` mapping)", "inside a policy record", POLICY_CODES),
     ("Family file", "content/families/<system>.yaml", FAMILY_FILE),
     ("Family (an item of `families`)", "inside a family file", FAMILY_ITEM),
+    ("Vocabulary file", "content/vocabulary/<name>.yaml", VOCABULARY_FILE),
+    ("Vocabulary entry (an item of `entries`)", "inside a vocabulary file", VOCABULARY_ENTRY),
 )
 
 

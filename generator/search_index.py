@@ -39,7 +39,7 @@ from pathlib import Path
 from lunr.idf import idf as lunr_idf
 
 from .errors import Abort
-from .search_thesaurus import everyday_phrases
+from .search_thesaurus import Vocabulary
 from .search_text import (
     CODE_KEY_PATTERNS,
     DEFAULT_CODE_KEY_PATTERN,
@@ -157,7 +157,8 @@ class Phrase:
 class _Texts:
     """Analysis of each distinct text, done once: many titles and synonyms repeat across codes."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
         self._seen: dict[str, tuple[tuple[str, ...], tuple[str, ...], PhraseShape]] = {}
         self._everyday: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
 
@@ -174,7 +175,7 @@ class _Texts:
     def everyday(self, text: str, system: str) -> list[tuple[str, frozenset[str]]]:
         found = self._everyday.get((system, text))
         if found is None:
-            found = self._everyday[(system, text)] = everyday_phrases(set(self.info(text)[0]), system, text)
+            found = self._everyday[(system, text)] = self.vocabulary.everyday_phrases(set(self.info(text)[0]), system, text)
         return found
 
     def phrase(self, text: str, others: int = 0) -> Phrase | None:
@@ -197,6 +198,8 @@ class _Texts:
                 others = len(set(shape.terms) - required) + shape.specific
                 everyday[text] = min(others, everyday.get(text, others))
         synonyms = [(text, 0) for text in document.synonyms] + list(everyday.items())
+        synonyms += [(text, 0) for text in self.vocabulary.code_phrases(document.system, document.code)
+                     if text not in everyday and text not in document.synonyms]
         return [(text, 0) for text in titles], synonyms, [(document.text, 0)]
 
 
@@ -241,10 +244,11 @@ FAMILY_CODE_PATTERNS = {"cpt": "^[0-9]{4}[0-9FTU]$"}
 
 
 def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
-                       new_record_url: str | None = None) -> SearchIndexStats:
+                       new_record_url: str | None = None, vocabulary: Vocabulary | None = None) -> SearchIndexStats:
     """Write the search index for ``documents`` into ``out_dir/index/`` (replacing what was there).
 
-    ``new_record_url`` is where a contributor starts a record, with ``__CODE__`` for the code
+    ``vocabulary`` (content/vocabulary/) adds everyday words to the synonyms of the titles and codes
+    it names. ``new_record_url`` is where a contributor starts a record, with ``__CODE__`` for the code
     (a family's answer for a code without a page links to it).
 
     Raises :class:`Abort` when a ``(system, code)`` appears twice.
@@ -261,7 +265,7 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
     lengths = [0] * len(FIELDS)
     phrases = [0] * len(FIELDS)
     document_frequency: dict[str, int] = {}
-    texts = _Texts()
+    texts = _Texts(vocabulary or Vocabulary())
     for doc_id, document in enumerate(ordered):
         seen_words: set[str] = set()
         for field, field_texts in enumerate(texts.fields(document)):

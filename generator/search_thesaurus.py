@@ -1,4 +1,7 @@
-"""Everyday words and abbreviations for clinical titles, added to the synonyms a document is found by.
+"""Everyday words and abbreviations, added to the synonyms a document is found by.
+
+The words themselves are content (``content/vocabulary/*.yaml``, validated like every record);
+this module compiles them for the index.
 
 Official titles use clinical language ("Acute myocardial infarction"); people search with
 everyday words ("heart attack"), brand names ("Avastin") and, for coders, abbreviations ("AMI",
@@ -10,437 +13,17 @@ rule leaves out, so a phrase ranks the plainest title first ("heart attack": "Ac
 infarction, unspecified" before "ST elevation (STEMI) myocardial infarction involving left main
 coronary artery").
 
-The rules are common medical knowledge, written here in our own words; they add to the data's
-own synonyms (inclusion terms, body-part includes, contributors' synonyms) and never replace them.
+The entries are common medical knowledge, in our own words; they add to the data's own synonyms
+(inclusion terms, body-part includes, contributors' synonyms) and never replace them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from .model import VocabularyEntry
 from .search_text import terms
-
-#: Diagnoses and reasons for encounters (ICD-10-CM titles).
-CONDITIONS: tuple[tuple[str, str], ...] = (
-    # heart and vessels
-    ("myocardial infarction", "heart attack; MI; AMI"),
-    ("acute myocardial infarction", "heart attack; MI; AMI"),
-    ("old myocardial infarction", "history of heart attack; old MI; prior MI"),
-    ("heart failure", "CHF; HF; congestive heart failure"),
-    ("systolic heart failure", "HFrEF; systolic CHF"),
-    ("acute chronic heart failure", "CHF exacerbation; acute exacerbation of CHF; exacerbation of heart failure"),
-    ("diastolic heart failure", "HFpEF; diastolic CHF"),
-    ("essential hypertension", "high blood pressure; HTN"),
-    ("hypertensive", "high blood pressure; HTN"),
-    ("hypotension", "low blood pressure"),
-    ("atherosclerotic heart disease", "CAD; coronary artery disease; ASHD"),
-    ("atrial fibrillation", "AFib; AF; a-fib; irregular heartbeat"),
-    ("atrial flutter", "AFL; a-flutter"),
-    ("tachycardia", "fast heart rate; rapid heartbeat"),
-    ("bradycardia", "slow heart rate"),
-    ("palpitations", "heart racing; pounding heart"),
-    ("cerebral infarction", "stroke; CVA"),
-    ("transient cerebral ischemic attack", "TIA; mini stroke; ministroke"),
-    ("pulmonary embolism", "PE; blood clot in lung; lung clot"),
-    ("embolism thrombosis deep veins", "DVT; deep vein thrombosis; blood clot"),
-    ("embolism thrombosis deep veins lower extremity", "DVT leg; blood clot in leg; leg clot"),
-    ("peripheral vascular disease", "PVD; PAD; poor circulation"),
-    ("varicose veins", "spider veins"),
-    ("abdominal aortic aneurysm", "AAA; triple A"),
-    # diabetes, glands, metabolism
-    ("diabetes mellitus", "DM; diabetes; sugar diabetes"),
-    ("type 1 diabetes", "T1DM; DM1; IDDM; type I diabetes; juvenile diabetes"),
-    ("type 2 diabetes", "T2DM; DM2; NIDDM; type II diabetes; adult onset diabetes"),
-    ("ketoacidosis diabetes", "DKA"),
-    ("prediabetes", "borderline diabetes; pre-diabetes"),
-    ("hyperglycemia", "high blood sugar"),
-    ("hypoglycemia", "low blood sugar"),
-    ("gestational diabetes", "GDM; pregnancy diabetes"),
-    ("hyperlipidemia", "high cholesterol; high lipids; HLD"),
-    ("hypercholesterolemia", "high cholesterol"),
-    ("hypertriglyceridemia", "high triglycerides"),
-    ("hypothyroidism", "underactive thyroid; low thyroid"),
-    ("hyperthyroidism", "overactive thyroid"),
-    ("hypokalemia", "low potassium"),
-    ("hyperkalemia", "high potassium"),
-    ("hyponatremia", "low sodium"),
-    ("vitamin d deficiency", "low vitamin d"),
-    ("vitamin b12 deficiency", "low b12"),
-    ("iron deficiency anemia", "IDA; low iron"),
-    ("anemia", "low red blood count; low hemoglobin"),
-    ("morbid obesity", "severe obesity; class 3 obesity"),
-    ("dehydration", "dehydrated"),
-    # lungs and airways
-    ("chronic obstructive pulmonary disease", "COPD; chronic obstructive lung disease"),
-    ("asthma", "reactive airway disease"),
-    ("acute upper respiratory infection", "URI; upper respiratory infection"),
-    ("acute bronchitis", "chest cold"),
-    ("acute nasopharyngitis", "common cold; head cold; cold"),
-    ("acute pharyngitis", "sore throat"),
-    ("streptococcal pharyngitis", "strep throat; strep"),
-    ("acute sinusitis", "sinus infection"),
-    ("chronic sinusitis", "sinus infection"),
-    ("allergic rhinitis", "hay fever; seasonal allergies; nasal allergies"),
-    ("influenza", "flu"),
-    ("pneumonia", "lung infection"),
-    ("respiratory syncytial virus", "RSV"),
-    ("dyspnea", "shortness of breath; breathlessness; trouble breathing"),
-    ("shortness breath", "SOB"),
-    ("obstructive sleep apnea", "OSA; sleep apnea"),
-    ("covid-19", "coronavirus; SARS-CoV-2; covid"),
-    # kidneys and urinary tract
-    ("chronic kidney disease", "CKD; kidney disease; chronic renal failure"),
-    ("end stage renal disease", "ESRD; kidney failure; end stage kidney disease"),
-    ("acute kidney failure", "AKI; acute kidney injury; ARF; acute renal failure"),
-    ("urinary tract infection", "UTI"),
-    ("cystitis", "bladder infection"),
-    ("pyelonephritis", "kidney infection"),
-    ("calculus kidney", "kidney stone; kidney stones"),
-    ("calculus ureter", "kidney stone; ureteral stone"),
-    ("benign prostatic hyperplasia", "BPH; enlarged prostate"),
-    ("hematuria", "blood in urine"),
-    ("dysuria", "painful urination; burning urination"),
-    ("enuresis", "bedwetting; bed wetting"),
-    ("erectile dysfunction", "ED; impotence"),
-    # digestive system
-    ("gastro-esophageal reflux", "GERD; acid reflux; reflux"),
-    ("irritable bowel syndrome", "IBS"),
-    ("crohn's disease", "Crohns; Crohn disease"),
-    ("ulcerative colitis", "UC"),
-    ("gastroenteritis", "stomach flu; stomach bug"),
-    ("viral intestinal infection", "stomach flu; stomach virus; stomach bug"),
-    ("calculus gallbladder", "gallstones; gallstone"),
-    ("abdominal pain", "stomach ache; stomachache; belly pain; stomach pain; tummy ache"),
-    ("nausea vomiting", "N/V; nausea and vomiting; throwing up; sick to stomach"),
-    ("vomiting", "throwing up"),
-    ("diarrhea", "loose stools; the runs"),
-    ("constipation", "hard stools"),
-    ("hemorrhoids", "piles"),
-    ("dysphagia", "trouble swallowing; difficulty swallowing"),
-    ("gastrointestinal hemorrhage", "GI bleed"),
-    ("melena", "black stools"),
-    ("inguinal hernia", "groin hernia"),
-    ("umbilical hernia", "belly button hernia"),
-    ("dental caries", "cavities; cavity; tooth decay"),
-    # mind and nervous system
-    ("major depressive disorder", "MDD; depression; clinical depression"),
-    ("generalized anxiety disorder", "GAD; anxiety"),
-    ("post-traumatic stress disorder", "PTSD"),
-    ("obsessive-compulsive disorder", "OCD"),
-    ("bipolar disorder", "manic depression"),
-    ("attention-deficit hyperactivity", "ADHD; ADD"),
-    ("autistic disorder", "autism; ASD"),
-    ("alzheimer's disease", "Alzheimers; Alzheimer disease"),
-    ("nicotine dependence", "smoking; smoker; tobacco use; tobacco dependence"),
-    ("alcohol dependence", "alcoholism; alcoholic"),
-    ("opioid dependence", "opioid addiction; OUD"),
-    ("insomnia", "trouble sleeping; cant sleep; sleeplessness"),
-    ("migraine", "migraine headache"),
-    ("epilepsy", "seizure disorder"),
-    ("convulsions", "seizure; fits"),
-    ("multiple sclerosis", "MS"),
-    ("amyotrophic lateral sclerosis", "ALS; Lou Gehrig's disease"),
-    ("parkinson's disease", "Parkinsons"),
-    ("carpal tunnel syndrome", "CTS; carpal tunnel"),
-    ("bell's palsy", "facial palsy"),
-    # bones, joints, muscles
-    ("rheumatoid arthritis", "RA"),
-    ("osteoarthritis", "OA; DJD; degenerative joint disease; arthritis; wear and tear arthritis"),
-    ("systemic lupus erythematosus", "SLE; lupus"),
-    ("low back pain", "LBP; backache; lower back pain"),
-    ("dorsalgia", "back pain"),
-    ("cervicalgia", "neck pain"),
-    ("radiculopathy", "pinched nerve; nerve root compression"),
-    ("radiculopathy cervical", "pinched nerve in neck"),
-    ("radiculopathy lumbar", "pinched nerve in back; pinched nerve in lower back"),
-    ("polyneuropathy", "peripheral neuropathy; neuropathy"),
-    ("gout", "gouty arthritis"),
-    ("fracture", "broken bone; break; fx"),
-    ("fracture lower end radius", "broken wrist; wrist fracture; wrist fx"),
-    ("fracture lower end ulna", "broken wrist"),
-    ("fracture neck femur", "broken hip; hip fracture; hip fx"),
-    ("fracture malleolus", "broken ankle; ankle fracture"),
-    ("bimalleolar fracture", "broken ankle; ankle fracture"),
-    ("trimalleolar fracture", "broken ankle; ankle fracture"),
-    ("fracture shaft humerus", "broken arm"),
-    ("fracture shaft radius", "broken arm"),
-    ("fracture clavicle", "broken collarbone"),
-    ("fracture nasal bones", "broken nose"),
-    ("fracture rib", "broken rib"),
-    ("fracture phalanx finger", "broken finger"),
-    ("fracture phalanx toe", "broken toe"),
-    ("sprain", "twisted; pulled ligament"),
-    ("sprain ankle", "sprained ankle; twisted ankle; rolled ankle"),
-    ("sprain anterior cruciate ligament", "ACL sprain; ACL tear; torn ACL"),
-    ("tear meniscus", "torn meniscus; meniscus tear"),
-    ("strain muscle", "pulled muscle"),
-    ("contusion", "bruise"),
-    ("laceration", "cut"),
-    # skin
-    ("cellulitis", "skin infection"),
-    ("dermatitis", "eczema"),
-    ("pruritus", "itching; itchy skin"),
-    ("urticaria", "hives"),
-    ("alopecia", "hair loss; baldness"),
-    ("pressure ulcer", "bed sore; bedsore; pressure sore; decubitus ulcer"),
-    ("herpesviral vesicular dermatitis", "cold sore; fever blister"),
-    ("tinea pedis", "athlete's foot"),
-    ("tinea cruris", "jock itch"),
-    ("tinea corporis", "ringworm"),
-    ("onychomycosis", "toenail fungus; nail fungus"),
-    ("hyperhidrosis", "excessive sweating"),
-    # infections
-    ("sepsis", "blood infection; septicemia"),
-    ("severe sepsis septic shock -without", "septic shock"),
-    ("varicella", "chickenpox; chicken pox"),
-    ("zoster", "shingles"),
-    ("infectious mononucleosis", "mono; glandular fever"),
-    ("candidiasis", "yeast infection; thrush"),
-    ("candidiasis vulva vagina", "vaginal yeast infection"),
-    ("pediculosis", "lice"),
-    ("pediculosis capitis", "head lice"),
-    ("human immunodeficiency virus", "HIV; AIDS"),
-    ("methicillin resistant staphylococcus aureus", "MRSA"),
-    ("lyme disease", "Lyme"),
-    # eyes, ears, nose
-    ("conjunctivitis", "pink eye"),
-    ("hordeolum", "stye"),
-    ("otitis media", "ear infection; middle ear infection; OM"),
-    ("acute otitis media", "AOM"),
-    ("otitis externa", "swimmer's ear; outer ear infection"),
-    ("otalgia", "earache; ear pain"),
-    ("impacted cerumen", "ear wax; earwax; wax buildup"),
-    ("tinnitus", "ringing in the ears; ear ringing"),
-    ("epistaxis", "nosebleed; nose bleed; bloody nose"),
-    ("myopia", "nearsightedness; nearsighted"),
-    ("hypermetropia", "farsightedness; farsighted"),
-    ("macular degeneration", "AMD; ARMD"),
-    ("strabismus", "crossed eyes"),
-    # symptoms and general
-    ("syncope", "fainting; passing out"),
-    ("edema", "swelling; swollen; fluid retention"),
-    ("anorexia", "loss of appetite"),
-    ("fatigue", "tiredness; tired"),
-    ("chronic pain", "long term pain"),
-    ("anaphylactic reaction", "anaphylaxis; severe allergic reaction"),
-    ("hypoxemia", "low oxygen"),
-    # cancer
-    ("malignant neoplasm", "cancer; malignancy; malignant tumor"),
-    ("secondary malignant neoplasm", "metastasis; metastatic cancer; mets"),
-    ("carcinoma in situ", "early cancer"),
-    ("benign neoplasm", "benign tumor; noncancerous growth"),
-    ("malignant neoplasm breast", "breast cancer"),
-    ("malignant neoplasm bronchus lung", "lung cancer"),
-    ("malignant neoplasm prostate", "prostate cancer"),
-    ("malignant neoplasm colon", "colon cancer; colorectal cancer"),
-    ("malignant neoplasm rectum", "rectal cancer; colorectal cancer"),
-    ("malignant neoplasm pancreas", "pancreatic cancer"),
-    ("malignant neoplasm ovary", "ovarian cancer"),
-    ("malignant neoplasm bladder", "bladder cancer"),
-    ("malignant neoplasm kidney", "kidney cancer"),
-    ("malignant neoplasm thyroid gland", "thyroid cancer"),
-    ("malignant neoplasm stomach", "stomach cancer"),
-    ("malignant neoplasm liver", "liver cancer"),
-    ("malignant neoplasm brain", "brain cancer; brain tumor"),
-    ("malignant neoplasm cervix uteri", "cervical cancer"),
-    ("malignant neoplasm corpus uteri", "uterine cancer"),
-    ("malignant neoplasm esophagus", "esophageal cancer"),
-    ("malignant melanoma skin", "melanoma"),
-    # pregnancy and encounters
-    ("pregnancy", "pregnant; expecting"),
-    ("supervision normal pregnancy", "prenatal visit; prenatal care"),
-    ("full-term uncomplicated delivery", "normal delivery"),
-    ("encounter immunization", "vaccination; vaccine; shot"),
-    ("examination", "exam"),
-    ("intrauterine contraceptive device", "IUD"),
-    ("screening mammogram", "screening mammography; mammography"),
-    ("screening malignant neoplasm colon", "screening colonoscopy; colon cancer screening"),
-    ("general adult medical examination", "annual physical; physical exam; checkup; annual exam; routine physical"),
-    ("routine child health examination", "well child visit; well child check; well baby visit; child checkup"),
-    ("personal history", "hx; history of"),
-    ("personal history cerebral infarction", "history of stroke; hx of stroke; history of CVA"),
-    ("family history", "FHx; family hx"),
-    ("long term current use anticoagulants", "blood thinners"),
-    ("motor-vehicle", "car accident; MVA; MVC"),
-    ("car driver injured", "car accident; MVA"),
-    ("bitten dog", "dog bite"),
-    ("bitten cat", "cat bite"),
-    ("toxic effect venom bees", "bee sting"),
-    ("toxic effect venom hornets wasps", "wasp sting"),
-)
-
-#: Operations, imaging and other procedures (ICD-10-PCS titles name an operation and a body part).
-PROCEDURES: tuple[tuple[str, str], ...] = (
-    ("resection appendix", "appendectomy; appendix removal"),
-    ("resection appendix percutaneous endoscopic", "laparoscopic appendectomy; lap appy"),
-    ("resection gallbladder", "cholecystectomy; gallbladder removal"),
-    ("resection gallbladder percutaneous endoscopic", "laparoscopic cholecystectomy; lap chole"),
-    ("resection uterus", "hysterectomy"),
-    ("resection uterus percutaneous endoscopic", "laparoscopic hysterectomy"),
-    ("resection breast", "mastectomy"),
-    ("resection prostate", "prostatectomy"),
-    ("resection kidney", "nephrectomy"),
-    ("resection spleen", "splenectomy"),
-    ("resection thyroid gland", "thyroidectomy"),
-    ("resection tonsils", "tonsillectomy"),
-    ("resection adenoids", "adenoidectomy"),
-    ("resection colon", "colectomy"),
-    ("resection large intestine", "colectomy"),
-    ("resection stomach", "gastrectomy"),
-    ("resection lung", "pneumonectomy; lobectomy"),
-    ("resection ovary", "oophorectomy"),
-    ("resection fallopian tube", "salpingectomy"),
-    ("excision prepuce", "circumcision"),
-    ("resection prepuce", "circumcision"),
-    ("excision diagnostic", "biopsy"),
-    ("extraction diagnostic", "biopsy"),
-    ("excision intervertebral disc", "discectomy"),
-    ("replacement knee joint", "knee replacement; knee arthroplasty"),
-    ("replacement knee joint synthetic substitute", "total knee replacement; TKA; TKR; total knee arthroplasty"),
-    ("replacement hip joint", "hip replacement; hip arthroplasty"),
-    ("replacement hip joint synthetic substitute", "total hip replacement; THA; THR; total hip arthroplasty"),
-    ("replacement shoulder joint", "shoulder replacement; shoulder arthroplasty"),
-    ("inspection knee joint percutaneous endoscopic", "knee arthroscopy; knee scope"),
-    ("inspection shoulder joint percutaneous endoscopic", "shoulder arthroscopy; shoulder scope"),
-    ("replacement lens", "cataract surgery; lens implant; IOL"),
-    ("extraction lens", "cataract extraction; cataract surgery"),
-    ("bypass coronary artery", "CABG; coronary artery bypass graft; heart bypass; coronary bypass"),
-    ("dilation coronary artery", "angioplasty; PCI; PTCA"),
-    ("dilation coronary artery intraluminal device", "coronary stent; stent placement"),
-    ("measurement cardiac sampling pressure", "cardiac catheterization; heart cath"),
-    ("measurement cardiac electrical activity", "EKG; ECG; electrocardiogram"),
-    ("measurement cardiac electrical activity external approach", "EKG; ECG; electrocardiogram; 12 lead EKG"),
-    ("insertion contraceptive device uterus", "IUD insertion; IUD placement"),
-    ("drainage middle ear drainage device", "ear tubes; tubes in ears; PE tubes; myringotomy with tubes"),
-    ("measurement central nervous electrical activity", "EEG; electroencephalogram"),
-    ("inspection lower intestinal tract natural artificial opening endoscopic", "colonoscopy"),
-    ("inspection upper intestinal tract natural artificial opening endoscopic", "EGD; upper endoscopy; upper GI endoscopy"),
-    ("inspection tracheobronchial tree natural artificial opening endoscopic", "bronchoscopy"),
-    ("inspection bladder natural artificial opening endoscopic", "cystoscopy"),
-    ("extraction products conception open approach", "C-section; cesarean section; cesarean delivery"),
-    ("extraction products conception forceps", "forceps delivery"),
-    ("extraction products conception vacuum", "vacuum delivery"),
-    ("delivery products conception", "childbirth; vaginal delivery; normal delivery"),
-    ("extraction endometrium", "D&C; dilation and curettage"),
-    ("occlusion fallopian tube", "tubal ligation; tubes tied"),
-    ("occlusion bilateral fallopian tubes", "tubal ligation; tubes tied; bilateral tubal ligation"),
-    ("occlusion vas deferens", "vasectomy"),
-    ("excision vas deferens", "vasectomy"),
-    ("occlusion bilateral vas deferens", "vasectomy; bilateral vasectomy"),
-    ("excision bilateral vas deferens", "vasectomy; bilateral vasectomy"),
-    ("fusion lumbar vertebral", "spinal fusion; back fusion; lumbar fusion"),
-    ("fusion cervical vertebral", "neck fusion; spinal fusion; cervical fusion"),
-    ("release median nerve", "carpal tunnel release"),
-    ("reposition internal fixation device open approach", "ORIF; open reduction internal fixation"),
-    ("reposition external approach", "closed reduction"),
-    ("detachment", "amputation"),
-    ("detachment lower leg", "below knee amputation; BKA"),
-    ("detachment upper leg", "above knee amputation; AKA"),
-    ("detachment toe", "toe amputation"),
-    ("drainage pleural cavity percutaneous", "thoracentesis; chest tap"),
-    ("drainage peritoneal cavity percutaneous", "paracentesis"),
-    ("drainage spinal canal percutaneous", "lumbar puncture; spinal tap; LP"),
-    ("drainage subcutaneous tissue fascia", "incision and drainage; abscess drainage"),
-    ("fragmentation kidney", "lithotripsy"),
-    ("fragmentation ureter", "lithotripsy"),
-    ("supplement abdominal wall", "hernia repair"),
-    ("repair abdominal wall", "hernia repair"),
-    ("supplement inguinal region", "inguinal hernia repair"),
-    ("repair inguinal region", "inguinal hernia repair"),
-    ("replacement skin autologous tissue substitute", "skin graft"),
-    ("excision subcutaneous tissue fascia", "excisional debridement; debridement"),
-    ("insertion endotracheal airway", "intubation; ET tube; breathing tube"),
-    ("respiratory ventilation", "mechanical ventilation; ventilator"),
-    ("transfusion nonautologous red blood cells", "blood transfusion; red cell transfusion; PRBC transfusion"),
-    ("transfusion nonautologous whole blood", "whole blood transfusion"),
-    ("transfusion nonautologous platelets", "platelet transfusion"),
-    ("transfusion nonautologous frozen plasma", "plasma transfusion; FFP"),
-    ("performance urinary filtration", "hemodialysis; dialysis"),
-    ("performance urinary filtration continuous", "CRRT; continuous dialysis"),
-    ("introduction antineoplastic", "chemotherapy; chemo"),
-    ("computerized tomography", "CT scan; CAT scan; CT"),
-    ("computerized tomography -contrast", "without contrast; noncontrast; non-contrast"),
-    ("magnetic resonance imaging", "MRI"),
-    ("magnetic resonance imaging -contrast", "without contrast; noncontrast; non-contrast"),
-    ("ultrasonography", "ultrasound; sonogram"),
-    ("ultrasonography heart", "echocardiogram; echo; heart ultrasound"),
-    ("plain radiography", "x-ray; xray; radiograph"),
-    ("plain radiography chest", "chest x-ray; CXR"),
-    ("plain radiography breast", "mammogram; mammography"),
-)
-
-#: Supplies, drugs and services (HCPCS Level II titles).
-SUPPLIES_AND_SERVICES: tuple[tuple[str, str], ...] = (
-    ("influenza virus vaccine", "flu shot; flu vaccine"),
-    ("pneumococcal vaccine", "pneumonia shot; pneumonia vaccine"),
-    ("hepatitis b vaccine", "hep b shot; hep b vaccine"),
-    ("injection", "shot"),
-    ("wheelchair", "wheel chair"),
-    ("orthosis", "brace"),
-    ("knee orthosis", "knee brace"),
-    ("ankle foot orthosis", "AFO; ankle brace"),
-    ("lumbar-sacral orthosis", "LSO; back brace"),
-    ("thoracic-lumbar-sacral orthosis", "TLSO; back brace"),
-    ("wrist hand finger orthosis", "wrist brace; wrist splint"),
-    ("cervical collar", "neck brace"),
-    ("cervical foam collar", "soft collar; neck brace"),
-    ("durable medical equipment", "DME"),
-    ("bi-level pressure capability", "BiPAP"),
-    ("blood glucose test strips", "glucose strips; test strips; diabetic test strips"),
-    ("blood glucose monitor", "glucometer; glucose meter"),
-    ("transcutaneous electrical nerve stimulation", "TENS unit; TENS"),
-    ("walker wheeled seat", "rollator"),
-    ("commode chair", "bedside commode"),
-    ("gradient compression stocking", "compression socks; support stockings"),
-    ("ostomy pouch", "colostomy bag; ostomy bag"),
-    ("enteral formula", "tube feeding"),
-    ("portable gaseous oxygen", "oxygen tank"),
-    ("ground mileage", "ambulance mileage"),
-    ("annual wellness visit", "AWV; Medicare wellness visit"),
-    ("initial preventive physical examination", "IPPE; welcome to Medicare visit"),
-    ("screening mammography", "mammogram; screening mammogram"),
-    ("colorectal cancer screening colonoscopy", "screening colonoscopy"),
-    ("diagnostic mammography", "mammogram; diagnostic mammogram"),
-    ("papanicolaou", "pap smear; pap test"),
-    # brand names of drugs billed by their generic names
-    ("bevacizumab", "Avastin"),
-    ("pembrolizumab", "Keytruda"),
-    ("nivolumab", "Opdivo"),
-    ("trastuzumab", "Herceptin"),
-    ("rituximab", "Rituxan"),
-    ("pegfilgrastim", "Neulasta"),
-    ("filgrastim", "Neupogen"),
-    ("denosumab", "Prolia; Xgeva"),
-    ("infliximab", "Remicade"),
-    ("adalimumab", "Humira"),
-    ("ketorolac", "Toradol"),
-    ("ondansetron", "Zofran"),
-    ("ceftriaxone", "Rocephin"),
-    ("triamcinolone acetonide", "Kenalog; cortisone shot; steroid shot"),
-    ("methylprednisolone acetate", "Depo-Medrol; steroid shot"),
-    ("methylprednisolone sodium succinate", "Solu-Medrol"),
-    ("dexamethasone", "Decadron"),
-    ("medroxyprogesterone", "Depo-Provera; birth control shot"),
-    ("leuprolide", "Lupron"),
-    ("aflibercept", "Eylea"),
-    ("ranibizumab", "Lucentis"),
-    ("onabotulinumtoxina", "Botox"),
-    ("naloxone", "Narcan"),
-    ("diphenhydramine", "Benadryl"),
-    ("promethazine", "Phenergan"),
-    ("furosemide", "Lasix"),
-    ("epoetin alfa", "Epogen; Procrit"),
-    ("darbepoetin alfa", "Aranesp"),
-    ("testosterone cypionate", "Depo-Testosterone"),
-    ("cyanocobalamin", "vitamin B12 shot; B12 shot"),
-)
-
-#: The rules of each code system.
-RULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "icd10cm": CONDITIONS,
-    "icd10pcs": PROCEDURES,
-    "hcpcs": SUPPLIES_AND_SERVICES,
-}
 
 #: Titles that say a condition is absent get no everyday words for it.
 _ABSENT = re.compile(r"\bwithout (?:a )?diagnosis of\b", re.IGNORECASE)
@@ -449,41 +32,55 @@ _ABSENT = re.compile(r"\bwithout (?:a )?diagnosis of\b", re.IGNORECASE)
 Rule = tuple[frozenset[str], frozenset[str], tuple[str, ...]]   # required terms, excluded terms, phrases
 
 
-def _compile() -> dict[str, dict[str, list[Rule]]]:
-    """Per system, the rules under the first of their required terms (to try only rules that can match)."""
-    compiled: dict[str, dict[str, list[Rule]]] = {}
-    for system, rules in RULES.items():
-        for clinical, lay in rules:
-            words = clinical.split()
-            required = frozenset(terms(" ".join(word for word in words if not word.startswith("-"))))
-            excluded = frozenset(terms(" ".join(word[1:] for word in words if word.startswith("-"))))
-            if not required:
-                raise ValueError(f"thesaurus rule {clinical!r} has only stop words")
-            rule = (required, excluded, tuple(phrase.strip() for phrase in lay.split(";")))
-            compiled.setdefault(system, {}).setdefault(min(required), []).append(rule)
-    return compiled
+class Vocabulary:
+    """The vocabulary of ``content/vocabulary/``, compiled for the index.
 
+    Two kinds of entry: ``title_words`` rules apply to every title of their system that holds the
+    words; ``codes`` entries apply to every code that starts with one of their codes.
+    """
 
-_COMPILED = _compile()
+    def __init__(self, entries: Iterable[VocabularyEntry] = ()) -> None:
+        #: Per system, the rules under the first of their required terms (to try only rules that can match).
+        self._rules: dict[str, dict[str, list[Rule]]] = {}
+        #: Per system, code prefix (no dots) → phrases.
+        self._codes: dict[str, dict[str, list[str]]] = {}
+        for entry in entries:
+            if entry.title_words:
+                words = entry.title_words.split()
+                required = frozenset(terms(" ".join(word for word in words if not word.startswith("-"))))
+                excluded = frozenset(terms(" ".join(word[1:] for word in words if word.startswith("-"))))
+                if not required:
+                    raise ValueError(f"{entry.source_path}:{entry.line}: title_words has only stop words")
+                rule = (required, excluded, entry.say)
+                self._rules.setdefault(entry.system, {}).setdefault(min(required), []).append(rule)
+            for code in entry.codes:
+                self._codes.setdefault(entry.system, {}).setdefault(code.replace(".", ""), []).extend(entry.say)
 
+    def everyday_phrases(self, title_terms: set[str], system: str, title: str = "") -> list[tuple[str, frozenset[str]]]:
+        """The everyday phrases for a title of ``system`` whose lunr terms are ``title_terms``, each
+        with the terms of the clinical words it stands for (the most specific rule's)."""
+        if _ABSENT.search(title):
+            return []
+        rules = self._rules.get(system, {})
+        found: dict[str, frozenset[str]] = {}
+        for term in title_terms:
+            for required, excluded, phrases in rules.get(term, ()):
+                if required <= title_terms and not excluded & title_terms:
+                    for phrase in phrases:
+                        if phrase not in found or len(required) > len(found[phrase]) or (
+                                len(required) == len(found[phrase]) and sorted(required) < sorted(found[phrase])):
+                            found[phrase] = required
+        return sorted(found.items())
 
-def everyday_phrases(title_terms: set[str], system: str, title: str = "") -> list[tuple[str, frozenset[str]]]:
-    """The everyday phrases for a title of ``system`` whose lunr terms are ``title_terms``, each
-    with the terms of the clinical words it stands for (the most specific rule's)."""
-    if _ABSENT.search(title):
-        return []
-    rules = _COMPILED.get(system, {})
-    found: dict[str, frozenset[str]] = {}
-    for term in title_terms:
-        for required, excluded, phrases in rules.get(term, ()):
-            if required <= title_terms and not excluded & title_terms:
-                for phrase in phrases:
-                    if phrase not in found or len(required) > len(found[phrase]) or (
-                            len(required) == len(found[phrase]) and sorted(required) < sorted(found[phrase])):
-                        found[phrase] = required
-    return sorted(found.items())
-
-
-def everyday_terms(title_terms: set[str], system: str = "icd10cm") -> list[str]:
-    """The everyday phrases for a title of ``system`` whose lunr terms are ``title_terms``."""
-    return [phrase for phrase, _ in everyday_phrases(title_terms, system)]
+    def code_phrases(self, system: str, code: str) -> list[str]:
+        """The phrases of the entries whose codes ``code`` starts with (a range's first code stands for it)."""
+        table = self._codes.get(system)
+        if not table:
+            return []
+        key = code.split("-")[0].replace(".", "")
+        found: list[str] = []
+        for length in range(1, len(key) + 1):
+            for phrase in table.get(key[:length], ()):
+                if phrase not in found:
+                    found.append(phrase)
+        return found

@@ -14,13 +14,15 @@ from typing import Any
 
 from .codes import SYSTEMS, CodeRange, parse_code_or_range, sort_key
 from .errors import InvalidContent, Problem
-from .model import CodeRecord, Content, Family, Policy, SimilarPick
+from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyEntry
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
-from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, CheckContext, Schema, Where
+from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, CheckContext, Schema, Where
+from .search_text import terms as search_terms
 from .yaml_source import LinedDict, load_yaml
 
 POLICIES_DIR = "policies"
 FAMILIES_DIR = "families"
+VOCABULARY_DIR = "vocabulary"
 #: Files that may sit in content/ besides the record folders.
 DOCUMENTATION_FILES = {"SCHEMA.md", "README.md"}
 
@@ -187,8 +189,41 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
     return families
 
 
+def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
+    data = reader.read(path, VOCABULARY_FILE, system=_declared_system(path))
+    if data is None:
+        return []
+    system = data["system"]
+    entries = []
+    for index, item in enumerate(data["entries"]):
+        where = Where(reader.shown(path), data["entries"].lines[index], f"entries[{index}]")
+        if not item.get("title_words") and not item.get("codes"):
+            reader.problems.append(where.problem("an entry needs title_words, codes or both"))
+            continue
+        if item.get("title_words") and not search_terms(" ".join(
+                word for word in item["title_words"].split() if not word.startswith("-"))):
+            reader.problems.append(where.problem(f"title_words {item['title_words']!r} has only stop words"))
+            continue
+        say = tuple(phrase.strip() for phrase in item["say"])
+        if len(set(say)) < len(say):
+            reader.problems.append(where.problem("say lists a phrase twice"))
+        entries.append(VocabularyEntry(system, say, item.get("title_words"), tuple(item.get("codes") or ()),
+                                       reader.shown(path), where.line))
+    reader.raw[reader.shown(path)] = data
+    return entries
+
+
+def _declared_system(path: Path) -> str:
+    """The system a vocabulary file declares (for checking its codes), or ICD-10-CM when it is unreadable."""
+    data, _ = load_yaml(path, path.name)
+    system = data.get("system") if isinstance(data, dict) else None
+    return system if system in SYSTEMS else "icd10cm"
+
+
 def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
     """Whether two ranges share codes without one holding the other (compared as code keys)."""
+    if one.kind != other.kind:
+        return False  # CPT's numbers and F, T and U codes are separate code sets: their ranges never share codes
     a, b = (sort_key(one.first), sort_key(one.last)), (sort_key(other.first), sort_key(other.last))
     apart = a[1] < b[0] or b[1] < a[0]
     nested = (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
@@ -238,6 +273,21 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
             reader.problems.append(Problem(record.source_path, data.lines["code"], "code",
                                            f"{code!r} is in no family of content/{FAMILIES_DIR}/{system}.yaml"))
 
+    prefixes: dict[str, set[str]] = {}
+    for entry in content.vocabulary:
+        if entry.system not in official.systems():
+            continue
+        if entry.system not in prefixes:
+            known = set(official.titles(entry.system))
+            prefixes[entry.system] = {code.replace(".", "")[:length] for code in known for length in range(1, 8)}
+        items = reader.raw[entry.source_path]["entries"]
+        index = items.lines.index(entry.line)
+        for position, code in enumerate(entry.codes):
+            if code.replace(".", "") not in prefixes[entry.system]:
+                reader.problems.append(Problem(entry.source_path, items[index]["codes"].lines[position],
+                                               f"entries[{index}].codes[{position}]",
+                                               f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
+
     for policy in content.policies:
         codes = reader.raw[policy.source_path]["codes"]
         for system, entries in codes.items():
@@ -246,6 +296,15 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
                 if isinstance(code, str) and not exists(system, code):
                     reader.problems.append(Problem(policy.source_path, entries.lines[index],
                                                    f"codes.{system}[{index}]", f"unknown code {code!r}"))
+
+
+def load_vocabulary(vocabulary_dir: Path) -> list[VocabularyEntry]:
+    """The entries of a vocabulary folder on their own, schema-checked (codes are checked by :func:`load_content`)."""
+    reader = _Reader(vocabulary_dir, vocabulary_dir.parent.parent)
+    entries = [entry for path in sorted(vocabulary_dir.glob("*.yaml")) for entry in _read_vocabulary(reader, path)]
+    if reader.problems:
+        raise InvalidContent(reader.problems)
+    return entries
 
 
 def load_content(content_dir: Path, shown_root: Path | None = None, official: OfficialCodes | None = None) -> Content:
@@ -262,7 +321,8 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
     records: dict[tuple[str, str], CodeRecord] = {}
     policies: list[Policy] = []
     families: dict[str, list[Family]] = {}
-    folders = (*SYSTEMS, POLICIES_DIR, FAMILIES_DIR)
+    vocabulary: list[VocabularyEntry] = []
+    folders = (*SYSTEMS, POLICIES_DIR, FAMILIES_DIR, VOCABULARY_DIR)
     for entry in sorted(content_dir.iterdir()):
         if entry.is_file() and entry.name in DOCUMENTATION_FILES:
             continue
@@ -277,6 +337,8 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
             elif entry.name == POLICIES_DIR:
                 if policy := _read_policy(reader, path):
                     policies.append(policy)
+            elif entry.name == VOCABULARY_DIR:
+                vocabulary += _read_vocabulary(reader, path)
             elif entry.name == FAMILIES_DIR:
                 if family_list := _read_families(reader, path):
                     families[path.stem] = family_list
@@ -288,7 +350,7 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
                                                    f"duplicate code {record.code!r}, also in {records[key].source_path}"))
                 else:
                     records[key] = record
-    content = Content(records=records, policies=policies, families=families)
+    content = Content(records=records, policies=policies, families=families, vocabulary=vocabulary)
     _check_references(content, reader, official or OfficialCodes())
     if reader.problems:
         raise InvalidContent(reader.problems)

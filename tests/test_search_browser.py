@@ -16,7 +16,7 @@ import pytest
 from conftest import serve
 
 from generator.search_index import write_search_index
-from test_search_engines import fixture_documents
+from test_search_engines import fixture_documents, project_vocabulary
 from test_search_parity import PROJECT
 
 TEMPLATES = PROJECT / "site_templates"
@@ -49,7 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(TEMPLATES / "assets" / "search", site / "assets" / "search")
     shutil.copy(MATERIAL_CSS[0], site / "assets" / "material.css")
     documents = fixture_documents()
-    write_search_index(documents, site / "assets" / "search")
+    write_search_index(documents, site / "assets" / "search", vocabulary=project_vocabulary())
     write_page(site, "index.html", "Home")
     template = (TEMPLATES / "search_page.md.j2").read_text(encoding="utf-8")
     write_page(site, "search.html", "Search", re.search(r"<div class=\"omcs-page\".*?\n</div>", template, re.DOTALL).group(0))

@@ -12,9 +12,16 @@ import pytest
 from generator.errors import Abort
 from generator.search_index import SearchDocument, write_search_index
 from generator.search_query import Filters, IndexReader, search
+from generator.search_thesaurus import Vocabulary
+from generator.validate import load_vocabulary
 from test_search_parity import PROJECT, run_engine
 
 DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "search" / "documents.json"
+
+
+def project_vocabulary() -> Vocabulary:
+    """The project's own vocabulary (content/vocabulary/), which the fixture documents are searched with."""
+    return Vocabulary(load_vocabulary(PROJECT / "content" / "vocabulary"))
 
 
 def fixture_documents() -> list[SearchDocument]:
@@ -25,7 +32,7 @@ def fixture_documents() -> list[SearchDocument]:
 @pytest.fixture(scope="module")
 def index_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search")
-    stats = write_search_index(fixture_documents(), out)
+    stats = write_search_index(fixture_documents(), out, vocabulary=project_vocabulary())
     assert (stats.documents, stats.doc_chunks) == (55, 4)
     return out
 
@@ -108,7 +115,7 @@ def test_a_rare_unknown_word_is_read_as_a_frequent_one_edit_away(tmp_path: Path)
     documents = [SearchDocument("icd10cm", f"G43.{n:02d}", f"Migraine variant {n}", None, (), "", f"icd10cm/G43.{n:02d}.html",
                                 True, True) for n in range(12)]
     documents.append(SearchDocument("icd10cm", "B83.0", "Visceral larva migrans", None, (), "", "icd10cm/B83.0.html", True, True))
-    write_search_index(documents, tmp_path)
+    write_search_index(documents, tmp_path, vocabulary=project_vocabulary())
     reader = IndexReader(tmp_path / "index")
     for query in ("migrane", "migraine"):
         result = search(reader, query, Filters(), limit=20)
@@ -122,7 +129,8 @@ def test_a_rare_unknown_word_is_read_as_a_frequent_one_edit_away(tmp_path: Path)
 
 def test_cli_cpt_number_without_a_page_answers_with_its_family(tmp_path: Path) -> None:
     """The narrowest family answers, with the notice; F codes only in F families; never a word match."""
-    write_search_index(fixture_documents(), tmp_path, new_record_url="https://github.com/x/y/new/main/content/cpt?filename=__CODE__.yaml")
+    write_search_index(fixture_documents(), tmp_path, vocabulary=project_vocabulary(),
+                       new_record_url="https://github.com/x/y/new/main/content/cpt?filename=__CODE__.yaml")
     reader = IndexReader(tmp_path / "index")
     result = search(reader, "96411")
     assert [(hit.code, hit.kind) for hit in result.hits] == [("96401-96549", "family")]

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from generator.search_index import SearchDocument, _Texts, write_search_index
 from generator.search_text import analyse, decode_postings, terms
-from generator.search_thesaurus import RULES, everyday_phrases
+from generator.search_thesaurus import Vocabulary
+from generator.validate import load_vocabulary
+from test_search_engines import project_vocabulary
+
+VOCABULARY = project_vocabulary()
 
 
 def document(system: str, code: str, title: str, synonyms: tuple[str, ...] = ()) -> SearchDocument:
@@ -15,7 +19,7 @@ def document(system: str, code: str, title: str, synonyms: tuple[str, ...] = ())
 
 
 def everyday(system: str, title: str) -> dict[str, int]:
-    return {text: others for text, others in _Texts().fields(document(system, "X", title))[1]}
+    return {text: others for text, others in _Texts(VOCABULARY).fields(document(system, "X", title))[1]}
 
 
 def test_rules_apply_to_their_code_system_only() -> None:
@@ -36,18 +40,32 @@ def test_everyday_words_count_the_words_they_leave_out() -> None:
     assert everyday("icd10cm", "Myocardial infarction type 2")["heart attack"] == 2
     assert everyday("icd10cm", "Other cerebral infarction")["stroke"] == 1         # "other"
     # Rules also apply to the data's synonyms: "Alopecia NOS" is plain hair loss.
-    found = {text: others for text, others in _Texts().fields(document("icd10cm", "L65.9", "Nonscarring hair loss, unspecified",
+    found = {text: others for text, others in _Texts(VOCABULARY).fields(document("icd10cm", "L65.9", "Nonscarring hair loss, unspecified",
                                                                         ("Alopecia NOS",)))[1]}
     assert found["hair loss"] == 0
 
 
-def test_every_rule_has_terms_and_phrases() -> None:
-    for system, rules in RULES.items():
-        assert system in {"icd10cm", "icd10pcs", "hcpcs"}
-        for clinical, lay in rules:
-            assert terms(" ".join(w for w in clinical.split() if not w.startswith("-"))), clinical
-            assert all(phrase.strip() and terms(phrase) for phrase in lay.split(";")), lay
-    assert everyday_phrases({analyse("asthma")}, "icd10cm")
+def test_every_entry_has_terms_and_phrases() -> None:
+    entries = load_vocabulary(Path(__file__).resolve().parents[1] / "content" / "vocabulary")
+    assert {entry.system for entry in entries} <= {"icd10cm", "icd10pcs", "hcpcs", "cpt"}
+    for entry in entries:
+        if entry.title_words:
+            assert terms(" ".join(w for w in entry.title_words.split() if not w.startswith("-"))), entry
+        assert all(phrase.strip() and terms(phrase) for phrase in entry.say), entry
+    assert VOCABULARY.everyday_phrases({analyse("asthma")}, "icd10cm")
+
+
+def test_code_entries_apply_to_every_code_they_start() -> None:
+    from generator.model import VocabularyEntry
+
+    vocabulary = Vocabulary([VocabularyEntry("icd10cm", ("shingles",), None, ("B02",), "v.yaml", 3),
+                             VocabularyEntry("icd10cm", ("zoster eye",), None, ("B02.3",), "v.yaml", 5)])
+    assert vocabulary.code_phrases("icd10cm", "B02.31") == ["shingles", "zoster eye"]
+    assert vocabulary.code_phrases("icd10cm", "B02") == ["shingles"]
+    assert vocabulary.code_phrases("icd10cm", "B01.9") == []
+    assert vocabulary.code_phrases("icd10pcs", "B02") == []
+    found = {text for text, _ in _Texts(vocabulary).fields(document("icd10cm", "B02.9", "Zoster without complications"))[1]}
+    assert found == {"shingles"}
 
 
 def test_posting_values_hold_flags_length_whole_phrase_words_and_head(tmp_path: Path) -> None:

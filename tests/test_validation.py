@@ -152,7 +152,7 @@ def test_stray_files(content_dir: Path) -> None:
     (content_dir / "drafts").mkdir()
     assert problems_of(content_dir) == [
         "content/cpt/notes.txt: unexpected file: records are .yaml files",
-        "content/drafts: unexpected folder in content/ (expected folders: cpt, icd10cm, icd10pcs, hcpcs, policies, families)",
+        "content/drafts: unexpected folder in content/ (expected folders: cpt, icd10cm, icd10pcs, hcpcs, policies, families, vocabulary)",
     ]
 
 
@@ -244,3 +244,21 @@ def test_duplicate_and_partly_overlapping_families(content_dir: Path) -> None:
     problems = problems_of(content_dir)
     assert any("duplicate range 96360-96379, also on line" in problem for problem in problems), problems
     assert any("96370-96399 partly overlaps 96360-96379" in problem for problem in problems), problems
+
+
+def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "vocabulary").mkdir(parents=True)
+    (content / "vocabulary/icd10cm.yaml").write_text(
+        'system: icd10cm\nentries:\n  - codes: ["E11.6", "E99.9"]\n    say: [diabetes trouble]\n'
+        '  - say: [no target]\n  - title_words: the of\n    say: [stop words only]\n'
+        '  - codes: ["E11"]\n    say: [sugar, sugar]\n', encoding="utf-8")
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    with pytest.raises(InvalidContent) as error:
+        load_content(content, official=official)
+    assert [str(problem) for problem in error.value.problems] == [
+        "content/vocabulary/icd10cm.yaml:3: entries[0].codes[1]: no ICD-10-CM code starts with 'E99.9'",
+        "content/vocabulary/icd10cm.yaml:5: entries[1]: an entry needs title_words, codes or both",
+        "content/vocabulary/icd10cm.yaml:6: entries[2]: title_words 'the of' has only stop words",
+        "content/vocabulary/icd10cm.yaml:8: entries[3]: say lists a phrase twice",
+    ]

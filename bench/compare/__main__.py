@@ -35,12 +35,14 @@ def ours_on_same_pages(documents: list, pages: list[str], cases: list[dict], wor
     """
     from generator.search_index import write_search_index
     from generator.search_query import Filters, IndexReader, search
+    from generator.search_thesaurus import Vocabulary
+    from generator.validate import load_vocabulary
 
     chosen = set(pages)
     kept = [document for document in documents if document.url in chosen]
     out = work / f"compare-ours-{size}"
     shutil.rmtree(out, ignore_errors=True)
-    write_search_index(kept, out)
+    write_search_index(kept, out, vocabulary=Vocabulary(load_vocabulary(subset.PROJECT / "content" / "vocabulary")))
     reader = IndexReader(out / "index")
     judged = subset.eligible(cases, pages)
     hits = 0

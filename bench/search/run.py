@@ -12,7 +12,9 @@ site/assets/search/index`` after ``make site``), then:
 - keystroke-to-results-painted in headless Chromium over http (gzip not applied by the local server):
   cold = first query on a fresh page, warm = the same query typed again after another one;
 - relevance: hit@1 and hit@10 per query kind over bench/search/relevance.json (the benchmark the
-  ranking was tuned on) and bench/search/relevance_holdout.json (queries written apart from it);
+  ranking was tuned on), bench/search/relevance_holdout.json (queries written apart from it) and
+  bench/search/relevance_blind.json (written before the vocabulary work without seeing the ranking;
+  never tuned on), the blind set also without the queries the other two sets share with it;
 - parity: search.js (under node) and the Python engine give the same results for every query.
 """
 
@@ -33,7 +35,10 @@ from pathlib import Path
 
 from bench.search.corpus import site_documents
 from generator.search_index import write_search_index
+from generator.official import OFFICIAL_SYSTEMS, load_official
 from generator.search_query import Filters, IndexReader, search
+from generator.search_thesaurus import Vocabulary
+from generator.validate import load_content
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
@@ -51,7 +56,8 @@ def build(out: Path, content: Path) -> dict:
     read_seconds = time.perf_counter() - started
     rss_before = _peak_rss_mb()
     started = time.perf_counter()
-    stats = write_search_index(documents, out / "assets" / "search")
+    vocabulary = Vocabulary(load_content(content, official=load_official(OFFICIAL_SYSTEMS)).vocabulary)
+    stats = write_search_index(documents, out / "assets" / "search", vocabulary=vocabulary)
     seconds = time.perf_counter() - started
     return {"documents": stats.documents, "terms": stats.terms, "files": stats.files, "seconds": round(seconds, 1),
             "peak_rss_mb": _peak_rss_mb(), "peak_rss_mb_before_index": rss_before,
@@ -103,12 +109,12 @@ def relevance(index_dir: Path, cases: list[dict]) -> tuple[dict[str, list[int]],
     return kinds, misses
 
 
-def print_relevance(name: str, kinds: dict[str, list[int]], misses: list[str]) -> None:
+def print_relevance(name: str, kinds: dict[str, list[int]], misses: list[str], show_misses: bool = True) -> None:
     total = [sum(counts[i] for counts in kinds.values()) for i in range(3)]
     print(f"relevance, {name}, {total[0]} queries: hit@1 {total[1] / total[0]:.1%}, hit@10 {total[2] / total[0]:.1%}")
     for kind, (count, at1, at10) in sorted(kinds.items()):
         print(f"  {kind:13} {count:4} queries: hit@1 {at1 / count:6.1%}, hit@10 {at10 / count:6.1%}")
-    for miss in misses:
+    for miss in misses if show_misses else ():
         print("  ", miss)
 
 
@@ -204,6 +210,12 @@ def main() -> None:
     print(f"  plus once per page load (search.js, lunr.min.js, search.css): {fixed / 1e3:.0f} KB gzip")
     print_relevance("bench/search/relevance.json", *relevance(index_dir, cases))
     print_relevance("bench/search/relevance_holdout.json (written apart from the ranking work)", *relevance(index_dir, holdout))
+    blind = json.loads((HERE / "relevance_blind.json").read_text())
+    tuned = {case["query"].lower() for case in cases + holdout}
+    print_relevance("bench/search/relevance_blind.json (blind, never tuned on)", *relevance(index_dir, blind), show_misses=False)
+    held_out = [case for case in blind if case["query"].lower() not in tuned]
+    print_relevance(f"blind set without the {len(blind) - len(held_out)} queries the tuned sets also hold",
+                    *relevance(index_dir, held_out))
     differences = parity(index_dir, queries + [case["query"] for case in holdout])
     print(f"engines: search.js and the Python engine agree on {len(costs) - len(differences)} of {len(costs)} queries"
           + (": differ on " + ", ".join(map(repr, differences[:10])) if differences else ""))

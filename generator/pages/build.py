@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import urls
 from ..relations import Catalog
 from ..search_index import SearchIndexStats, write_search_index
+from ..search_thesaurus import Vocabulary
 from ..settings import SiteSettings
 from ..swap import swap_in
 from .assets import material_stylesheets
@@ -92,7 +93,8 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
                        [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
     mark = time.perf_counter()
     search = write_search_index((document for builder in builders for document in builder.search_documents()),
-                                staging / SEARCH_DIR, new_record_url=new_record_url(site))
+                                staging / SEARCH_DIR, new_record_url=new_record_url(site),
+                                vocabulary=Vocabulary(catalog.content.vocabulary))
     timings["search index"] = time.perf_counter() - mark
     swap_in(staging, docs_dir)
     return DocsResult(
