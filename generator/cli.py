@@ -15,6 +15,7 @@ from .relations import Catalog
 from .scaffold import write_scaffold
 from .schema import reference_page
 from .settings import SiteSettings
+from .progress import heartbeat
 from .swap import build_lock, recover
 from .mkdocs_build import build_site, write_mkdocs_config
 from .validate import load_content
@@ -89,9 +90,11 @@ def _official(args: argparse.Namespace) -> OfficialCodes:
 
 def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Path, str]:
     started = time.perf_counter()
-    official = _official(args)
+    with heartbeat("read official data"):
+        official = _official(args)
     timings["read official data"] = time.perf_counter() - started
-    content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
+    with heartbeat("validate content"):
+        content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
     timings["validate content"] = time.perf_counter() - started - sum(timings.values())
     catalog = Catalog(content, official)
     site = SiteSettings.from_options(args.site_url, args.repo_url)

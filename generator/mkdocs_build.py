@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Abort
+from .progress import heartbeat
 from .swap import swap_in
 
 
@@ -37,6 +38,10 @@ def write_mkdocs_config(base_config: Path, docs_dir: Path, nav: list[object], ta
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def _files_in(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
 def build_site(mkdocs_config: Path, site_dir: Path) -> None:
     """Run ``mkdocs build --strict`` into a temporary folder, then replace ``site_dir`` with it."""
     staging = site_dir.with_name(site_dir.name + ".new")
@@ -48,7 +53,8 @@ def build_site(mkdocs_config: Path, site_dir: Path) -> None:
     # MkDocs runs in our process group, so a Ctrl-C reaches it too; on any interruption it is stopped here.
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     try:
-        output, _ = child.communicate()
+        with heartbeat("MkDocs", observe=lambda: _files_in(staging), unit="files written"):
+            output, _ = child.communicate()
     except BaseException:
         child.kill()
         child.wait()

@@ -39,6 +39,7 @@ from pathlib import Path
 from lunr.idf import idf as lunr_idf
 
 from .errors import Abort
+from .progress import Progress
 from .search_thesaurus import Vocabulary
 from .search_text import (
     CODE_KEY_PATTERNS,
@@ -266,7 +267,10 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
     phrases = [0] * len(FIELDS)
     document_frequency: dict[str, int] = {}
     texts = _Texts(vocabulary or Vocabulary())
+    progress = Progress("search index", len(ordered), "documents")
     for doc_id, document in enumerate(ordered):
+        if doc_id % 1000 == 999:
+            progress.advance(1000)
         seen_words: set[str] = set()
         for field, field_texts in enumerate(texts.fields(document)):
             shortest: dict[str, list[int]] = {}
@@ -296,6 +300,8 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
         for word in seen_words:
             document_frequency[word] = document_frequency.get(word, 0) + 1
     del texts
+    progress.count = len(ordered)
+    progress.finish()
     averages = [lengths[f] / phrases[f] if phrases[f] else 1.0 for f in range(len(FIELDS))]
     flags = [flags_of(document) for document in ordered]
 

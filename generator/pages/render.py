@@ -16,6 +16,7 @@ from typing import Protocol
 
 import jinja2
 
+from ..progress import Progress
 from ..search_index import SearchDocument
 from .model import CodePage, IndexPage, Link, escape_markdown, front_matter
 
@@ -106,15 +107,22 @@ def write_code_pages(sources: Sequence[CodePageSource], templates_dir: Path, doc
         (docs_dir / source.system).mkdir(parents=True, exist_ok=True)
         tasks += [(index, start, min(start + SLICE, len(keys))) for start in range(0, len(keys), SLICE)]
     _SOURCES, _TEMPLATES_DIR, _DOCS_DIR = sources, templates_dir, docs_dir
+    progress = Progress("code pages", sum(stop - start for _, start, stop in tasks), "pages")
+    results = []
     try:
         workers = workers or min(len(tasks), os.cpu_count() or 1)
         if workers <= 1:
-            results = [_write_slice(task) for task in tasks]
+            for task in tasks:
+                results.append(_write_slice(task))
+                progress.advance(results[-1][0])
         else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_write_slice, tasks, chunksize=1)
+                for result in pool.imap_unordered(_write_slice, tasks, chunksize=1):
+                    results.append(result)
+                    progress.advance(result[0])
     finally:
         _SOURCES, _TEMPLATES_DIR, _DOCS_DIR = (), None, None
+    progress.finish()
     return WriteStats(sum(count for count, _ in results), sum(size for _, size in results))
 
 
