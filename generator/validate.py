@@ -17,6 +17,7 @@ from .errors import InvalidContent, Problem
 from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyEntry
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
 from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, CheckContext, Schema, Where
+from .prose_codes import mentions
 from .search_text import terms as search_terms
 from .yaml_source import LinedDict, load_yaml
 
@@ -273,6 +274,9 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
             reader.problems.append(Problem(record.source_path, data.lines["code"], "code",
                                            f"{code!r} is in no family of content/{FAMILIES_DIR}/{system}.yaml"))
 
+    for (system, code), record in sorted(content.records.items()):
+        _check_prose_codes(record, reader.raw[record.source_path], reader, official)
+
     prefixes: dict[str, set[str]] = {}
     for entry in content.vocabulary:
         if entry.system not in official.systems():
@@ -296,6 +300,28 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
                 if isinstance(code, str) and not exists(system, code):
                     reader.problems.append(Problem(policy.source_path, entries.lines[index],
                                                    f"codes.{system}[{index}]", f"unknown code {code!r}"))
+
+
+def _check_prose_codes(record: CodeRecord, data: LinedDict, reader: _Reader, official: OfficialCodes) -> None:
+    """Every code named in a record's text must be an official code of the releases that were read."""
+    loaded = set(official.systems())
+
+    def check(text: str, line: int, field_name: str) -> None:
+        for mention in mentions(text):
+            if mention.certain and mention.system in loaded and not official.exists(mention.system, mention.code):
+                reader.problems.append(Problem(record.source_path, line, field_name,
+                                               f"{mention.code!r} is not a code of the official "
+                                               f"{SYSTEMS[mention.system].name} release"))
+
+    for name, value in data.items():
+        if isinstance(value, str) and name not in ("code", "system", "status", "edition"):
+            check(value, data.lines[name], name)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    check(item, value.lines[index], f"{name}[{index}]")
+                elif isinstance(item, dict) and isinstance(item.get("reason"), str):
+                    check(item["reason"], value.lines[index], f"{name}[{index}].reason")
 
 
 def load_vocabulary(vocabulary_dir: Path) -> list[VocabularyEntry]:

@@ -84,3 +84,15 @@ def test_pcs_and_hcpcs_groups(tmp_path: Path, official: OfficialCodes) -> None:
     table = next(page for page in builders["icd10pcs"].index_pages() if page.path == "icd10pcs/table-0DT.md")
     assert "## Body part J: Taking out the appendix" in table.paragraphs
     assert "### Summary\n\nRemoval of the whole appendix." in table.paragraphs
+
+
+def test_codes_named_in_sections_are_linked(tmp_path: Path, official: OfficialCodes) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    (content / "icd10cm/E11.65.yaml").write_text(
+        'code: "E11.65"\nsystem: icd10cm\nstatus: draft\nname: Type 2 diabetes with high blood sugar\n'
+        'summary: Compare E11.649 & J9035; vitamin B12 and E99 stay text.\n', encoding="utf-8")
+    page = _pages(content, official)["icd10cm"].code_page("E11.65")
+    assert str(page.sections[0].text) == (
+        'Compare <a href="E11.649.html">E11.649</a> &amp; <a href="../hcpcs/J9035.html">J9035</a>; '
+        "vitamin B12 and E99 stay text.")

@@ -262,3 +262,18 @@ def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
         "content/vocabulary/icd10cm.yaml:6: entries[2]: title_words 'the of' has only stop words",
         "content/vocabulary/icd10cm.yaml:8: entries[3]: say lists a phrase twice",
     ]
+
+
+def test_codes_named_in_prose_must_exist(tmp_path: Path) -> None:
+    """Issue 11: 'Z79.4' is checked against the release; an unknown dotted code is an error; B12 is a word."""
+    content = tmp_path / "content"
+    (content / "icd10cm").mkdir(parents=True)
+    (content / "icd10cm/E11.65.yaml").write_text(
+        'code: "E11.65"\nsystem: icd10cm\nstatus: draft\nname: Type 2 diabetes with high blood sugar\n'
+        'summary: Also code E11.649 when low, and E99.99 never; vitamin B12 is a word.\n'
+        'coding_tips:\n  - Use E11.65 with J9035 and 0DTJ4ZZ.\n  - Not Q9999.\n', encoding="utf-8")
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    with pytest.raises(InvalidContent) as error:
+        load_content(content, official=official)
+    assert [str(problem) for problem in error.value.problems] == [
+        "content/icd10cm/E11.65.yaml:5: summary: 'E99.99' is not a code of the official ICD-10-CM release"]

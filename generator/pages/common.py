@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import urls
 from ..codes import SYSTEMS
 from ..model import CodeRecord, Family, Policy
+from ..prose_codes import linked
 from ..relations import Catalog
 from ..schema import CODE_RECORD, ListOf
 from ..settings import SiteSettings
@@ -74,10 +75,15 @@ class PageSettings:
         return Link("Add plain-language content", href) if href else None
 
 
-def plain_sections(record: CodeRecord | None) -> tuple[Section, ...]:
-    """The record's plain-language sections in schema order, only those with content."""
+def plain_sections(record: CodeRecord | None, link: CodeLinker | None = None) -> tuple[Section, ...]:
+    """The record's plain-language sections in schema order, only those with content; codes named in
+    them are linked where ``link`` gives a URL."""
     if record is None:
         return ()
+
+    def text(value: str) -> str:
+        return linked(value, link) if link is not None else value
+
     sections = []
     for declared in CODE_RECORD.fields:
         value = record.sections.get(declared.name)
@@ -85,10 +91,24 @@ def plain_sections(record: CodeRecord | None) -> tuple[Section, ...]:
             continue
         if isinstance(declared.type, ListOf):
             kind = "steps" if declared.name in NUMBERED_SECTIONS else "list"
-            sections.append(Section(declared.section, anchor(declared.section), kind, items=tuple(value)))
+            sections.append(Section(declared.section, anchor(declared.section), kind,
+                                    items=tuple(text(item) for item in value)))
         else:
-            sections.append(Section(declared.section, anchor(declared.section), "text", text=str(value)))
+            sections.append(Section(declared.section, anchor(declared.section), "text", text=text(str(value))))
     return tuple(sections)
+
+
+#: Gives the URL of a code's page from the page being built, or None when the site has no page for it.
+CodeLinker = Callable[[str, str], "str | None"]
+
+
+def code_linker(settings: PageSettings, from_page: str) -> CodeLinker:
+    """Links to the pages of official codes (and written CPT codes) from ``from_page``."""
+    def link(system: str, code: str) -> str | None:
+        if settings.catalog.official.exists(system, code) or settings.catalog.curated(system, code) is not None:
+            return urls.relative(from_page, urls.code_page(system, code))
+        return None
+    return link
 
 
 def policy_line(policy: Policy) -> PolicyLine:
@@ -144,7 +164,8 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
     if record is None:
         group = next((group for group in groups if group is not None), None)
         if group is not None:
-            inherited = replace(group, label=f"About {group.label}", href=urls.built(urls.relative(path, group.href)))
+            inherited = replace(group, label=f"About {group.label}", href=urls.built(urls.relative(path, group.href)),
+                                summary=linked(group.summary, code_linker(settings, path)))
     fields: dict[str, Any] = dict(
         path=path,
         root=urls.root_of(path),
@@ -158,7 +179,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         breadcrumbs=(),
         plain_name=record.name if record else None,
         common_names=", ".join(record.common_names) if record else "",
-        sections=plain_sections(record),
+        sections=plain_sections(record, code_linker(settings, path)),
         inherited=inherited,
         provenance=provenance(record),
         policies=tuple(policy_line(policy) for policy in settings.catalog.policies_for(system, key)),

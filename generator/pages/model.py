@@ -65,8 +65,8 @@ class Section:
     heading: str
     anchor: str
     kind: str
-    text: str = ""
-    items: tuple[str, ...] = ()
+    text: str | Markup = ""
+    items: tuple[str | Markup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Inherited:
 
     label: str
     href: str
-    summary: str
+    summary: str | Markup
     #: Whether the group's text has been reviewed by a clinician.
     reviewed: bool = False
 
