@@ -9,6 +9,7 @@ of them, so one run shows everything to fix.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyE
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
 from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, CheckContext, Schema, Where
 from .prose_codes import mentions
+from .style import problems as style_problems
 from .search_text import terms as search_terms
 from .yaml_source import LinedDict, load_yaml
 
@@ -74,6 +76,34 @@ class _Reader:
             )
 
 
+#: Fields that hold identifiers, not prose.
+_NOT_PROSE = {"code", "system", "status", "edition", "reviewed_by", "range", "id", "url", "date_type", "identifier",
+              "publisher"}
+
+
+def _texts(data: LinedDict, field: str = "") -> Iterator[tuple[str, int, str]]:
+    """Every prose text of a parsed record with its line and field path."""
+    for name, value in data.items():
+        path = f"{field}.{name}" if field else str(name)
+        if name in _NOT_PROSE:
+            continue
+        if isinstance(value, str):
+            yield value, data.lines[name], path
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    yield item, value.lines[index], f"{path}[{index}]"
+                elif isinstance(item, LinedDict):
+                    yield from _texts(item, f"{path}[{index}]")
+
+
+def _check_style(reader: _Reader, shown: str, data: LinedDict) -> None:
+    """US English and short sentences in every prose field (generator/style.py)."""
+    for text, line, field_name in _texts(data):
+        for message in style_problems(text):
+            reader.problems.append(Problem(shown, line, field_name, message))
+
+
 def _items(data: LinedDict, key: str) -> tuple[Any, ...]:
     return tuple(data.get(key) or ())
 
@@ -100,6 +130,7 @@ def _read_code_record(reader: _Reader, path: Path, system: str) -> CodeRecord | 
             if not data.get(required):
                 reader.problems.append(Where(shown, data.lines["status"], required).problem(
                     f"a reviewed record names who reviewed it and when ({required} is missing)"))
+    _check_style(reader, shown, data)
     reader.raw[shown] = data
     sections = {
         declared.name: (tuple(value) if isinstance(value, list) else value.strip())
@@ -164,6 +195,7 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
         reader.unreadable_families.add(system)
         return []
     reader.identity_problem(data, path, "system", system)
+    _check_style(reader, reader.shown(path), data)
     families: list[Family] = []
     lines: dict[CodeRange, int] = {}
     items = data["families"]

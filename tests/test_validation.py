@@ -277,3 +277,18 @@ def test_codes_named_in_prose_must_exist(tmp_path: Path) -> None:
         load_content(content, official=official)
     assert [str(problem) for problem in error.value.problems] == [
         "content/icd10cm/E11.65.yaml:5: summary: 'E99.99' is not a code of the official ICD-10-CM release"]
+
+
+def test_us_english_and_short_sentences(content_dir: Path) -> None:
+    """Issue 11, rule 3: British spellings and terms name the US form; sentences of more than 30 words are errors."""
+    edit(content_dir / "cpt/96365.yaml", "summary: The first hour",
+         "summary: The infusion centre gave paracetamol. " + "Word " * 31 + "end. The first hour")
+    problems = [problem for problem in problems_of(content_dir) if "summary:" in problem]
+    assert problems == [
+        "content/cpt/96365.yaml:4: summary: a sentence of 32 words (at most 30): 'Word Word Word Word Word Word Word Word Word Word '…",
+        "content/cpt/96365.yaml:4: summary: write US English: 'acetaminophen', not 'paracetamol'",
+        "content/cpt/96365.yaml:4: summary: write US English: 'center', not 'centre'",
+    ]
+    # Words US medicine uses are not flagged: a herniated disc, blood gases.
+    edit(content_dir / "cpt/96365.yaml", "The infusion centre gave paracetamol. " + "Word " * 31 + "end.", "A disc and blood gases.")
+    assert not [problem for problem in problems_of(content_dir) if "summary:" in problem]
