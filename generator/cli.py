@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="also print problems as GitHub Actions annotations")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate content/ only")
+    commands.add_parser("content-report", help="how many code pages have their own, inherited or no plain language")
     commands.add_parser("docs", help="validate and write the staging docs folder and MkDocs config")
     commands.add_parser("build", help="validate, write the docs and build the site with MkDocs (strict)")
     schema_doc = commands.add_parser("schema-doc", help="write or check content/SCHEMA.md")
@@ -160,6 +161,19 @@ def run(args: argparse.Namespace) -> int:
         path = write_scaffold(args.content, args.system, args.code)
         print(f"wrote {path.relative_to(args.content.resolve().parent).as_posix()}: "
               "fill in the required fields, then run `make check`")
+        return 0
+    if args.command == "content-report":
+        from .pages import page_builders
+        from .pages.assets import material_stylesheets
+        from .pages.common import PageSettings
+        from .report import content_report, format_report
+        from .codes import SYSTEMS
+
+        official = _official(args)
+        catalog = Catalog(load_content(args.content, shown_root=args.content.resolve().parent, official=official), official)
+        settings = PageSettings(catalog, SiteSettings.from_options(args.site_url, args.repo_url), material_stylesheets())
+        report = content_report(catalog, page_builders(catalog, settings))
+        print(format_report(report, {key: system.name for key, system in SYSTEMS.items()}))
         return 0
     if args.command == "check":
         content = load_content(args.content, shown_root=args.content.resolve().parent, official=_official(args))

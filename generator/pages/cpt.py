@@ -65,6 +65,13 @@ class CptPages:
         return CodeLine(code_link(page, related.system, related.code),
                         related.name, related.relation)
 
+    def groups_of(self, key: str) -> tuple[()]:
+        """CPT pages exist for written (or licensed) codes only; they inherit nothing."""
+        return ()
+
+    def level_of(self, key: str) -> str:
+        return "code"
+
     def name_of(self, code: str) -> str:
         """The licensed descriptor when this build has one, else the contributors' plain-language name."""
         record = self.catalog.curated(self.system, code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 from markupsafe import Markup, escape
@@ -12,7 +12,7 @@ from ..codes import SYSTEMS
 from ..model import Family
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
-from .common import PageSettings, code_link, code_page, curated_search_fields, family_group, system_index_page
+from .common import GroupText, PageSettings, code_link, code_page, curated_search_fields, family_group, system_index_page
 from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link
 
 SYSTEM = "hcpcs"
@@ -153,8 +153,15 @@ class HcpcsPages:
             facts=self._facts(path, entry),
             facts_heading="Official record",
             code_lists=(nearby_list,),
-            groups=(family_group(family, family_page(family)) for family in self._chains.get(key, ())),
+            groups=self.groups_of(key),
         )
+
+    def groups_of(self, key: str) -> Iterator[GroupText | None]:
+        """The families a code without a record inherits from, narrowest first (modifiers have none)."""
+        return (family_group(family, family_page(family)) for family in self._chains.get(key, ()))
+
+    def level_of(self, key: str) -> str:
+        return "modifier" if key.startswith("modifier-") else "code"
 
     def modifier_code_page(self, code: str) -> CodePage:
         entry = self.release.modifiers[code]

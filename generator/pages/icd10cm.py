@@ -193,12 +193,15 @@ class IcdCmPages:
             facts_heading="Official record",
             note_groups=self.note_groups(path, node),
             code_lists=self.code_lists(path, node),
-            groups=self.groups(node),
+            groups=self.groups_of(key),
         )
 
-    def groups(self, node: CmNode) -> Iterator[GroupText | None]:
+    def level_of(self, key: str) -> str:
+        return LEVEL_NAMES[self.release.nodes[key].kind]
+
+    def groups_of(self, key: str) -> Iterator[GroupText | None]:
         """The levels above a code whose records a code without one inherits from, nearest first."""
-        for level in reversed(self.ancestors(node)):
+        for level in reversed(self.ancestors(self.release.nodes[key])):
             if level.kind not in INDEX_KINDS:
                 yield record_group(self.settings.catalog.curated(SYSTEM, level.key), level.key, self.page_of(level.key))
 

@@ -124,8 +124,15 @@ class PcsPages:
             facts=tuple(facts),
             facts_heading="The seven characters",
             code_lists=lists,
-            groups=(self.group(key[:4]), self.group(key[:3])),
+            groups=self.groups_of(key),
         )
+
+    def groups_of(self, key: str) -> tuple[GroupText | None, ...]:
+        """The groups a code without a record inherits from: its table and body part, then its table."""
+        return self.group(key[:4]), self.group(key[:3])
+
+    def level_of(self, key: str) -> str:
+        return "code"
 
     def group(self, key: str) -> GroupText | None:
         """The text of a table's (``0DT``) or a table and body part's (``0DTJ``) record; both live on the table page."""

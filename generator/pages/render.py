@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +18,7 @@ import jinja2
 
 from ..progress import Progress
 from ..search_index import SearchDocument
-from .model import CodePage, IndexPage, Link, escape_markdown, front_matter
+from .model import CodePage, IndexPage, Inherited as GroupText, Link, escape_markdown, front_matter
 
 CODE_TEMPLATE = "code_page.html.j2"
 INDEX_TEMPLATE = "index_page.md.j2"
@@ -46,6 +46,14 @@ class SystemPages(CodePageSource, Protocol):
     def nav(self) -> list[object]: ...
 
     def search_documents(self) -> list[SearchDocument]: ...
+
+    def groups_of(self, key: str) -> Iterable[GroupText | None]:
+        """The groups whose plain language a code without a record of its own shows, nearest first."""
+        ...
+
+    def level_of(self, key: str) -> str:
+        """The level of the hierarchy a code page is at ("category", "code", "modifier"), for reports."""
+        ...
 
 
 def environment(templates_dir: Path, *, html: bool) -> jinja2.Environment:

@@ -1,0 +1,92 @@
+"""The content report (``make content-report``): how much of the site explains itself, and how readably.
+
+Per system and level of the hierarchy: the records written, the code pages with text of their
+own, the pages that show a group's text ("About E11 …"), and the pages with none; the draft and
+reviewed records; the readability of summaries (Flesch–Kincaid grade, by ``textstat``), with
+every summary above grade 12 listed as a warning.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import textstat
+
+from .pages.render import SystemPages
+from .relations import Catalog
+
+#: Summaries above this Flesch–Kincaid grade are warned about.
+GRADE_LIMIT = 12.0
+
+
+@dataclass
+class LevelCounts:
+    pages: int = 0
+    own: int = 0
+    inherited: int = 0
+
+    @property
+    def none(self) -> int:
+        return self.pages - self.own - self.inherited
+
+
+@dataclass
+class Report:
+    #: (system, level) → counts of code pages.
+    levels: dict[tuple[str, str], LevelCounts] = field(default_factory=dict)
+    #: system → records written (including group records with no code page of their own).
+    records: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    grades: list[float] = field(default_factory=list)
+    #: (record path, grade) of summaries above the limit.
+    hard: list[tuple[str, float]] = field(default_factory=list)
+
+
+def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
+    report = Report()
+    for (system, _), record in catalog.records.items():
+        report.records[system] += 1
+        report.statuses[record.status] += 1
+        summary = record.sections.get("summary")
+        if isinstance(summary, str):
+            grade = float(textstat.flesch_kincaid_grade(summary))
+            report.grades.append(grade)
+            if grade > GRADE_LIMIT:
+                report.hard.append((record.source_path, grade))
+    for builder in builders:
+        for key in builder.code_keys():
+            counts = report.levels.setdefault((builder.system, builder.level_of(key)), LevelCounts())
+            counts.pages += 1
+            if catalog.curated(builder.system, key) is not None:
+                counts.own += 1
+            elif any(group is not None for group in builder.groups_of(key)):
+                counts.inherited += 1
+    return report
+
+
+def format_report(report: Report, names: dict[str, str]) -> str:
+    rows = [("system", "level", "code pages", "own text", "inherited", "none")]
+    totals = LevelCounts()
+    for (system, level), counts in report.levels.items():
+        rows.append((names.get(system, system), level, f"{counts.pages:,}", f"{counts.own:,}",
+                     f"{counts.inherited:,}", f"{counts.none:,}"))
+        totals.pages += counts.pages
+        totals.own += counts.own
+        totals.inherited += counts.inherited
+    rows.append(("all", "", f"{totals.pages:,}", f"{totals.own:,}", f"{totals.inherited:,}", f"{totals.none:,}"))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) if index < 2 else cell.rjust(width) for index, (cell, width)
+                       in enumerate(zip(row, widths))) for row in rows]
+    written = ", ".join(f"{names.get(system, system)} {count:,}" for system, count in sorted(report.records.items()))
+    lines.append(f"records: {sum(report.records.values()):,} ({written}); "
+                 + ", ".join(f"{status} {count:,}" for status, count in sorted(report.statuses.items())))
+    if report.grades:
+        grades = sorted(report.grades)
+        ninetieth = grades[min(len(grades) - 1, int(0.9 * len(grades)))]
+        lines.append(f"summaries: {len(grades):,}, Flesch-Kincaid grade median {statistics.median(grades):.1f}, "
+                     f"90th percentile {ninetieth:.1f}; {len(report.hard)} above grade {GRADE_LIMIT:g}")
+    for path, grade in sorted(report.hard, key=lambda item: -item[1]):
+        lines.append(f"warning: {path}: summary reads at grade {grade:.1f} (above {GRADE_LIMIT:g}): use shorter words and sentences")
+    return "\n".join(lines)
