@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .errors import Abort, InvalidContent
+from .codes import SYSTEMS
 from .official import OFFICIAL_SYSTEMS, OfficialCodes, load_official
 from .pages import write_docs
 from .relations import Catalog
@@ -30,6 +31,33 @@ def _systems(text: str) -> tuple[str, ...]:
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown code system {', '.join(unknown)} (known: {', '.join(ALL_SYSTEMS)})")
     return systems
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+#: The search command's options; any other word after ``search`` that starts with "-" is the query
+#: (lunr's "-word" excludes a word: ``search -E11`` must not read as an unknown option).
+_SEARCH_OPTIONS = ("--index", "--system", "--billable-only", "--include-terminated", "--limit", "-h", "--help")
+
+
+def _query_not_option(argv: list[str]) -> list[str]:
+    if "search" not in argv:
+        return argv
+    at = argv.index("search") + 1
+    rest = argv[at:]
+    for index, word in enumerate(rest):
+        if word.startswith("-") and word.split("=")[0] not in _SEARCH_OPTIONS and (
+                index == 0 or rest[index - 1] not in ("--index", "--system", "--limit")):
+            return argv[:at] + rest[:index] + rest[index + 1:] + ["--", word]
+    return argv
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--system", action="append", choices=ALL_SYSTEMS, help="only this code system (repeatable)")
     search.add_argument("--billable-only", action="store_true", help="leave out headers")
     search.add_argument("--include-terminated", action="store_true", help="include terminated HCPCS codes")
-    search.add_argument("--limit", type=int, default=10, help="results to print (default: 10)")
+    search.add_argument("--limit", type=_positive, default=10, help="results to print (default: 10)")
     new = commands.add_parser("new", help="scaffold content/<system>/<code>.yaml with every field, commented")
     new.add_argument("system", help="code system: cpt, icd10cm, icd10pcs or hcpcs")
     new.add_argument("code", help="the code, e.g. 96418")
@@ -167,7 +195,6 @@ def run(args: argparse.Namespace) -> int:
         from .pages.assets import material_stylesheets
         from .pages.common import PageSettings
         from .report import content_report, format_report
-        from .codes import SYSTEMS
 
         official = _official(args)
         catalog = Catalog(load_content(args.content, shown_root=args.content.resolve().parent, official=official), official)
@@ -176,9 +203,14 @@ def run(args: argparse.Namespace) -> int:
         print(format_report(report, {key: system.name for key, system in SYSTEMS.items()}))
         return 0
     if args.command == "check":
-        content = load_content(args.content, shown_root=args.content.resolve().parent, official=_official(args))
+        official = _official(args)
+        content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
+        unread = [SYSTEMS[system].name for system in OFFICIAL_SYSTEMS if system not in official.systems()]
         print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "
-              f"{sum(len(f) for f in content.families.values())} families ({time.perf_counter() - started:.1f} s)")
+              f"{sum(len(f) for f in content.families.values())} families, {len(content.vocabulary)} vocabulary entries "
+              f"({time.perf_counter() - started:.1f} s)"
+              + (f"; {', '.join(unread)} codes were not checked against their releases (not read: --systems)"
+                 if unread else ""))
         return 0
     with build_lock(args.build_dir):
         recover(args.site_dir)
@@ -199,7 +231,7 @@ def _build(args: argparse.Namespace, started: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_query_not_option(list(sys.argv[1:] if argv is None else argv)))
     try:
         return run(args)
     except InvalidContent as error:

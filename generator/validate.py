@@ -104,6 +104,11 @@ def _check_style(reader: _Reader, shown: str, data: LinedDict) -> None:
             reader.problems.append(Problem(shown, line, field_name, message))
 
 
+def _editor_file(name: str) -> bool:
+    """Editors' swap, lock and backup files (``.96417.yaml.swp``, ``96417.yaml~``, ``.#96417.yaml``, ``#x#``)."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
 def _items(data: LinedDict, key: str) -> tuple[Any, ...]:
     return tuple(data.get(key) or ())
 
@@ -272,8 +277,11 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
     """
     records = {key for key, record in content.records.items() if not record.draft} | reader.unreadable
 
+    unread = {system for system in OFFICIAL_SYSTEMS if system not in official.systems()}
+
     def exists(system: str, code: str) -> bool:
-        return (system, code) in records or official.exists(system, code)
+        # A code of a release that was not read (``--systems``) cannot be checked here: it is not called unknown.
+        return system in unread or (system, code) in records or official.exists(system, code)
 
     for (system, code), record in sorted(content.records.items()):
         data = reader.raw[record.source_path]
@@ -390,6 +398,8 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
                                            f"unexpected {kind} in content/ (expected folders: {', '.join(folders)})"))
             continue
         for path in sorted(entry.iterdir(), key=lambda p: sort_key(p.name)):
+            if _editor_file(path.name):
+                continue
             if path.suffix != ".yaml":
                 reader.problems.append(Problem(reader.shown(path), 0, "", "unexpected file: records are .yaml files"))
             elif entry.name == POLICIES_DIR:

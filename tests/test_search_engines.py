@@ -201,3 +201,10 @@ def test_browser_engine_ranks_like_the_cli(index_parent: Path) -> None:
                 "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
     assert browser == expected
     assert sum(1 for item in expected if item["hits"]) >= 50
+
+
+def test_cli_query_starting_with_a_dash_and_a_bad_limit(index_parent: Path) -> None:
+    excluded = cli(index_parent, "-E11")
+    assert excluded.returncode == 1 and excluded.stdout == "0 results\n"   # lunr: every document without "e11"
+    bad = cli(index_parent, "E11", "--limit", "-1")
+    assert bad.returncode == 2 and "argument --limit: must be 1 or more, not -1" in bad.stderr

@@ -292,3 +292,19 @@ def test_us_english_and_short_sentences(content_dir: Path) -> None:
     # Words US medicine uses are not flagged: a herniated disc, blood gases.
     edit(content_dir / "cpt/96365.yaml", "The infusion centre gave paracetamol. " + "Word " * 31 + "end.", "A disc and blood gases.")
     assert not [problem for problem in problems_of(content_dir) if "summary:" in problem]
+
+
+def test_editor_swap_and_backup_files_are_ignored(content_dir: Path) -> None:
+    for name in (".96417.yaml.swp", "96417.yaml~", ".#96417.yaml", "#96417.yaml#"):
+        (content_dir / "cpt" / name).write_text("not: [valid", encoding="utf-8")
+    assert problems_of(content_dir) == []
+
+
+def test_checking_some_systems_does_not_call_other_systems_codes_unknown(content_dir: Path, capsys) -> None:
+    (content_dir / "icd10cm").mkdir(exist_ok=True)
+    (content_dir / "icd10cm/E11.65.yaml").write_text(
+        'code: "E11.65"\nsystem: icd10cm\nstatus: draft\nname: Type 2 diabetes with high blood sugar\n'
+        'similar:\n  - code: "E11.649"\n', encoding="utf-8")
+    assert main(["--content", str(content_dir), "--systems", "cpt", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "ICD-10-CM, ICD-10-PCS, HCPCS Level II codes were not checked against their releases" in out
