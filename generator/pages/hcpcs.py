@@ -109,7 +109,14 @@ class HcpcsPages:
         if entry.termination_date:
             facts.append(Fact("Termination date", _date(entry.termination_date),
                               "The last day the code may be reported."))
-        facts += [Fact(item.label, item.value, item.meaning) for item in entry.explanations if item.label != "Action"]
+        # A label that repeats (a code with two types of service) is one row listing each value and meaning.
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for item in entry.explanations:
+            if item.label != "Action":
+                grouped.setdefault(item.label, []).append((item.value, item.meaning))
+        facts += [Fact(label, ", ".join(value for value, _ in items),
+                       "; ".join(f"{value}: {meaning}" if len(items) > 1 else meaning for value, meaning in items))
+                  for label, items in grouped.items()]
         if entry.cross_references:
             facts.append(Fact("Cross-reference", Markup(", ").join(self._code_or_text(path, code)
                                                                     for code in entry.cross_references),

@@ -139,7 +139,7 @@ class IcdCmPages:
         return tuple(result)
 
     def _line(self, path: str, node: CmNode) -> CodeLine:
-        return CodeLine(Link(node.key, self.link_to(path, node.key)), node.title, "" if node.billable else "header")
+        return CodeLine(Link(node.key, self.link_to(path, node.key)), node.title, "" if node.billable else "not billable")
 
     def code_lists(self, path: str, node: CmNode) -> tuple[CodeList, ...]:
         lists = []
@@ -180,7 +180,7 @@ class IcdCmPages:
             facts.append(Fact("7th character", node.seventh.char, node.seventh.meaning))
             facts.append(Fact("Base code", Markup('<a href="{}">{}</a>').format(self.link_to(path, node.base), node.base),
                               self.release.nodes[node.base].title))
-        badge = Badge("Billable", "ok") if node.billable else Badge("Header – not valid for claims", "warn")
+        badge = Badge("Billable", "ok") if node.billable else Badge("Not billable: choose a more specific code", "warn")
         return code_page(
             self.settings, SYSTEM, key,
             heading=node.title,
@@ -188,7 +188,8 @@ class IcdCmPages:
                         + (" Billable diagnosis code." if node.billable else " Header, not valid for claims."),
             release=self.label(),
             breadcrumbs=self.breadcrumbs(path, node),
-            badges=(badge, Badge(LEVEL_NAMES[node.kind].capitalize(), "info")),
+            # A level badge only where it tells something: every billable page is a code.
+            badges=(badge,) if node.kind is CmKind.CODE else (badge, Badge(LEVEL_NAMES[node.kind].capitalize(), "info")),
             facts=tuple(facts),
             facts_heading="Official record",
             note_groups=self.note_groups(path, node),
