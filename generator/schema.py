@@ -329,6 +329,10 @@ POLICY_CODES = Schema(
     ),
 )
 
+#: The kinds of policy document, in the order pages list them.
+POLICY_KINDS = ("guideline", "manual chapter", "national coverage determination", "local coverage determination",
+                "billing article", "payer policy")
+
 POLICY_RECORD = Schema(
     "a policy record",
     (
@@ -342,6 +346,12 @@ POLICY_RECORD = Schema(
         Field("date_type", Choice(("effective", "revised", "published")), "Which kind of date `date` is.", required=True),
         Field("codes", POLICY_CODES, "Codes and ranges it covers, per system (`cpt`, `icd10cm`, `icd10pcs`, `hcpcs`).", required=True),
         Field("summary", Text(), "One line, in our own words: what it says about these codes.", required=True),
+        Field("kind", Choice(POLICY_KINDS), "What kind of document it is; pages group policies by kind.", required=True),
+        Field("section", Text(max_length=NAME_LIMIT), "The section or chapter cited, when the document is cited in part "
+              "(e.g. `Section I.C.4`, `Chapter 12, section 30.5`)."),
+        Field("checked", Text(max_length=NAME_LIMIT), "How the URL was verified: where it was seen and when "
+              "(e.g. `seen in the stored copy of cms.gov's ICD-10 page, 2026-12-01`). No URL is ever invented.",
+              required=True),
     ),
 )
 
