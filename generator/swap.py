@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Abort
+from .progress import heartbeat
 
 
 def _old(target: Path) -> Path:
@@ -40,7 +41,9 @@ def swap_in(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     if old.exists():
-        shutil.rmtree(old)
+        # Deleting ~190,000 files takes a while: say so rather than fall silent.
+        with heartbeat(f"remove the previous {target.name}/"):
+            shutil.rmtree(old)
 
 
 @contextlib.contextmanager
