@@ -199,7 +199,7 @@ class _Texts:
                 others = len(set(shape.terms) - required) + shape.specific
                 everyday[text] = min(others, everyday.get(text, others))
         synonyms = [(text, 0) for text in document.synonyms] + list(everyday.items())
-        synonyms += [(text, 0) for text in self.vocabulary.code_phrases(document.system, document.code)
+        synonyms += [(text, depth) for text, depth in self.vocabulary.code_phrases(document.system, document.code)
                      if text not in everyday and text not in document.synonyms]
         return [(text, 0) for text in titles], synonyms, [(document.text, 0)]
 

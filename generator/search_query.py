@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
+import sys
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +82,8 @@ class SearchResult:
     #: When a code has no page and its family answers: the code, and where to start a record for it.
     missing_code: str | None = None
     new_record: str | None = None
+    #: What search changed in the query, for the reader (e.g. a long query cut short).
+    notice: str | None = None
 
 
 @dataclass
@@ -232,8 +236,9 @@ def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
     match = _RANGE.match(text)
     if match:
         first, last = code_key(match.group(1)), code_key(match.group(2))
-        if not (re.search(r"[0-9]", first) and re.search(r"[0-9]", last)) or first > last:
+        if not (re.search(r"[0-9]", first) and re.search(r"[0-9]", last)):
             return [], 0
+        first, last = min(first, last), max(first, last)   # a reversed range (J9999-J9000) is read in order
         for system in _preferred(reader, text, [first, last]):
             pattern = re.compile(system["pattern"])
             if pattern.match(first) and pattern.match(last):
@@ -517,11 +522,32 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
 
 # --- the query --------------------------------------------------------------------------------
 
+#: Longest query searched, in words; the rest is left out, with a notice.
+QUERY_WORDS = 32
+
+
+def normalised_query(query: str) -> tuple[str, str | None]:
+    """The query as searched (twin of search.js ``normalisedQuery``): a word typed twice counts once
+    (``E11 E11`` = ``E11``), and at most :data:`QUERY_WORDS` words, with a notice when cut."""
+    seen: set[str] = set()
+    kept = []
+    for word in query.split():
+        if word.upper() not in seen:
+            seen.add(word.upper())
+            kept.append(word)
+    notice = None
+    if len(kept) > QUERY_WORDS:
+        kept = kept[:QUERY_WORDS]
+        notice = f"Only the first {QUERY_WORDS} words were searched."
+    return " ".join(kept), notice
+
+
 def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit: int = 10) -> SearchResult:
     """Answer ``query``: the first ``limit`` hits in rank order and the number of all hits."""
     result = SearchResult(query)
     if not query.strip():
         return result
+    query, result.notice = normalised_query(query)
     ranked, total = _code_hits(reader, query, filters)
     if not ranked:
         try:
@@ -557,7 +583,7 @@ def format_result(result: SearchResult, names: dict[str, str]) -> str:
     """The plain-text answer of ``python -m generator search``."""
     if result.error:
         return result.error
-    lines = []
+    lines = [result.notice] if result.notice else []
     if result.missing_code and result.hits:
         lines.append(missing_notice(names.get(result.hits[0].system, result.hits[0].system), result.missing_code,
                                     result.hits[0]) + (f" Write one in your own words: {result.new_record}"
@@ -585,5 +611,10 @@ def run_command(args) -> int:
         include_terminated=args.include_terminated,
     )
     result = search(reader, args.query, filters, limit=args.limit)
-    print(format_result(result, {key: system.name for key, system in SYSTEMS.items()}))
+    try:
+        print(format_result(result, {key: system.name for key, system in SYSTEMS.items()}), flush=True)
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): that is not an error. Point stdout at nothing so
+        # Python's exit flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0 if result.hits else 1

@@ -32,8 +32,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: ``"Ménière"`` → ``"meniere"``."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
+    """Lower case without accents, ligatures split, ß as ss: ``"Ménière"`` → ``"meniere"``."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower().replace("ß", "ss")
 
 
 def words(text: str) -> list[str]:

@@ -72,15 +72,19 @@ class Vocabulary:
                             found[phrase] = required
         return sorted(found.items())
 
-    def code_phrases(self, system: str, code: str) -> list[str]:
-        """The phrases of the entries whose codes ``code`` starts with (a range's first code stands for it)."""
+    def code_phrases(self, system: str, code: str) -> list[tuple[str, int]]:
+        """The phrases of the entries whose codes ``code`` starts with (a range's first code stands for it),
+        each with how many characters deeper than the entry's code the code is, less one: a phrase
+        written for ``I63`` stands for I63 and I63.9 alike, and for I63.89 less exactly, so the index
+        ranks the plainest codes first, as it does for title words a phrase leaves out."""
         table = self._codes.get(system)
         if not table:
             return []
         key = code.split("-")[0].replace(".", "")
-        found: list[str] = []
-        for length in range(1, len(key) + 1):
+        found: dict[str, int] = {}
+        for length in range(len(key), 0, -1):   # the most specific entry first: its depth wins
             for phrase in table.get(key[:length], ()):
-                if phrase not in found:
-                    found.append(phrase)
-        return found
+                # One level below the entry's code counts as the code itself, so that billable codes
+                # just under a category rank with it (and, as billable, before it).
+                found.setdefault(phrase, max(0, len(key) - length - 1))
+        return list(found.items())

@@ -245,6 +245,10 @@ def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
         say = tuple(phrase.strip() for phrase in item["say"])
         if len(set(say)) < len(say):
             reader.problems.append(where.problem("say lists a phrase twice"))
+        for position, phrase in enumerate(say):
+            if not search_terms(phrase):
+                reader.problems.append(Where(where.path, item["say"].lines[position], f"{where.field}.say[{position}]")
+                                       .problem(f"{phrase!r} has only stop words: search can never find it"))
         entries.append(VocabularyEntry(system, say, item.get("title_words"), tuple(item.get("codes") or ()),
                                        reader.shown(path), where.line))
     reader.raw[reader.shown(path)] = data

@@ -60,8 +60,8 @@ def test_code_entries_apply_to_every_code_they_start() -> None:
 
     vocabulary = Vocabulary([VocabularyEntry("icd10cm", ("shingles",), None, ("B02",), "v.yaml", 3),
                              VocabularyEntry("icd10cm", ("zoster eye",), None, ("B02.3",), "v.yaml", 5)])
-    assert vocabulary.code_phrases("icd10cm", "B02.31") == ["shingles", "zoster eye"]
-    assert vocabulary.code_phrases("icd10cm", "B02") == ["shingles"]
+    assert vocabulary.code_phrases("icd10cm", "B02.31") == [("zoster eye", 0), ("shingles", 1)]
+    assert vocabulary.code_phrases("icd10cm", "B02") == [("shingles", 0)]
     assert vocabulary.code_phrases("icd10cm", "B01.9") == []
     assert vocabulary.code_phrases("icd10pcs", "B02") == []
     found = {text for text, _ in _Texts(vocabulary).fields(document("icd10cm", "B02.9", "Zoster without complications"))[1]}

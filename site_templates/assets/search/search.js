@@ -52,7 +52,7 @@
   // --- text, the twin of generator/search_text.py -----------------------------------------------
 
   function fold(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\u00df/g, "ss");
   }
 
   function words(text) {
@@ -293,7 +293,8 @@
     var match = RANGE.exec(text);
     if (match) {
       var first = codeKey(match[1]), last = codeKey(match[2]);
-      if (!(/[0-9]/.test(first) && /[0-9]/.test(last)) || first > last) return Promise.resolve({ ranked: [], total: 0 });
+      if (!(/[0-9]/.test(first) && /[0-9]/.test(last))) return Promise.resolve({ ranked: [], total: 0 });
+      if (first > last) { var swap = first; first = last; last = swap; }   // a reversed range is read in order
       preferred(text, [first, last]).forEach(function (system) {
         var pattern = new RegExp(system.pattern);
         if (pattern.test(first) && pattern.test(last)) {
@@ -729,11 +730,27 @@
   }
 
   /** Answer a query: {query, total, hits, terms, error}. Same results as `python -m generator search`. */
+  var QUERY_WORDS = 32;
+
+  /** The query as searched (twin of search_query.normalised_query): a word typed twice counts once, at most 32 words. */
+  function normalisedQuery(query) {
+    var seen = {}, kept = [];
+    query.split(/\s+/).forEach(function (word) {
+      if (word && !seen[word.toUpperCase()]) { seen[word.toUpperCase()] = true; kept.push(word); }
+    });
+    var notice = null;
+    if (kept.length > QUERY_WORDS) { kept = kept.slice(0, QUERY_WORDS); notice = "Only the first " + QUERY_WORDS + " words were searched."; }
+    return [kept.join(" "), notice];
+  }
+
   function search(query, options, limit) {
     var filters = new Filters(options);
     limit = limit || 10;
-    var result = { query: query, total: 0, hits: [], terms: [], error: null, missingCode: null, newRecord: null };
+    var result = { query: query, total: 0, hits: [], terms: [], error: null, missingCode: null, newRecord: null, notice: null };
     if (!query.trim()) return Promise.resolve(result);
+    var normal = normalisedQuery(query);
+    query = normal[0];
+    result.notice = normal[1];
     return ready().then(function () {
       return codeHits(query, filters);
     }).then(function (codes) {
@@ -986,7 +1003,8 @@
       var kind = result.hits.length ? result.hits[0].kind : "words";
       var what = kind === "exact" || kind === "prefix" ? " (codes in code order)" : kind === "range" ? " in the range" : "";
       this.meta.textContent = plural(result.total, "result", "results") + what
-        + (result.hits.length < result.total ? ", showing " + result.hits.length : "");
+        + (result.hits.length < result.total ? ", showing " + result.hits.length : "")
+        + (result.notice ? ". " + result.notice : "");
     }
     result.hits.forEach(function (hit, index) { self.list.appendChild(resultItem(hit, terms, self.id + "-" + index)); });
     if (this.more) this.more.hidden = result.hits.length >= result.total;
