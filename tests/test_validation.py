@@ -246,6 +246,14 @@ def test_duplicate_and_partly_overlapping_families(content_dir: Path) -> None:
     assert any("96370-96399 partly overlaps 96360-96379" in problem for problem in problems), problems
 
 
+def _icd10cm_problems(content: Path) -> list[str]:
+    """The problems of a content folder checked against the fixture ICD-10-CM release."""
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    with pytest.raises(InvalidContent) as error:
+        load_content(content, official=official)
+    return [str(problem) for problem in error.value.problems]
+
+
 def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "vocabulary").mkdir(parents=True)
@@ -253,10 +261,7 @@ def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
         'system: icd10cm\nentries:\n  - codes: ["E11.6", "E99.9"]\n    say: [diabetes trouble]\n'
         '  - say: [no target]\n  - title_words: the of\n    say: [stop words only]\n'
         '  - codes: ["E11"]\n    say: [sugar, sugar]\n', encoding="utf-8")
-    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
-    with pytest.raises(InvalidContent) as error:
-        load_content(content, official=official)
-    assert [str(problem) for problem in error.value.problems] == [
+    assert _icd10cm_problems(content) == [
         "content/vocabulary/icd10cm.yaml:3: entries[0].codes[1]: no ICD-10-CM code starts with 'E99.9'",
         "content/vocabulary/icd10cm.yaml:5: entries[1]: an entry needs title_words, codes or both",
         "content/vocabulary/icd10cm.yaml:6: entries[2]: title_words 'the of' has only stop words",
@@ -272,10 +277,7 @@ def test_codes_named_in_prose_must_exist(tmp_path: Path) -> None:
         'code: "E11.65"\nsystem: icd10cm\nstatus: draft\nname: Type 2 diabetes with high blood sugar\n'
         'summary: Also code E11.649 when low, and E99.99 never; vitamin B12 is a word.\n'
         'coding_tips:\n  - Use E11.65 with J9035 and 0DTJ4ZZ.\n  - Not Q9999.\n', encoding="utf-8")
-    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
-    with pytest.raises(InvalidContent) as error:
-        load_content(content, official=official)
-    assert [str(problem) for problem in error.value.problems] == [
+    assert _icd10cm_problems(content) == [
         "content/icd10cm/E11.65.yaml:5: summary: 'E99.99' is not a code of the official ICD-10-CM release"]
 
 
