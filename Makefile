@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)          ## validate content and build the whole site into site/ (CPT_DESCRIPTORS=file: a licensed AMA descriptor file)
-	$(PY) -m generator $(if $(CPT_DESCRIPTORS),--cpt-descriptors "$(CPT_DESCRIPTORS)") build
+	$(PY) -m generator $(if $(CPT_DESCRIPTORS),--cpt-descriptors "$(CPT_DESCRIPTORS)" )build
 
 check: $(STAMP)         ## validate content/ only
 	$(PY) -m generator check
