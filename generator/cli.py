@@ -160,6 +160,21 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_if_not_in_release(args: argparse.Namespace) -> None:
+    """``make new`` for a code the official release does not have: say so before scaffolding it."""
+    from .scaffold import identity
+
+    system, code = identity(args.system, args.code)
+    if system not in OFFICIAL_SYSTEMS:
+        return
+    args.systems = (system,)
+    official = _official(args)
+    if not official.describes(system, code):
+        print(f"warning: {code!r} is not in the official {SYSTEMS[system].name} release this site is built from; "
+              "the record will not pass `make check` unless it is marked `draft: true` (waiting for a future edition)",
+              file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.command == "schema-doc":
@@ -186,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_command(args)
     if args.command == "new":
+        _warn_if_not_in_release(args)
         path = write_scaffold(args.content, args.system, args.code)
         print(f"wrote {path.relative_to(args.content.resolve().parent).as_posix()}: "
               "fill in the required fields, then run `make check`")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Abort
+from .progress import Progress
 
 #: The folder the zip unpacks into.
 TOP_FOLDER = "open-medical-codes"
@@ -50,14 +51,17 @@ def make_offline_zip(site_dir: Path, target: Path) -> Bundle:
     partial = target.with_name(target.name + ".part")
     site_bytes = 0
     try:
+        progress = Progress("zip", len(files), "files")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for path in files:
+                progress.advance()
                 entry = zipfile.ZipInfo(f"{TOP_FOLDER}/{path.relative_to(site_dir).as_posix()}", ENTRY_TIME)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 entry.external_attr = 0o644 << 16
                 data = path.read_bytes()
                 site_bytes += len(data)
                 archive.writestr(entry, data)
+        progress.finish()
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -199,7 +199,11 @@ class _Texts:
                 others = len(set(shape.terms) - required) + shape.specific
                 everyday[text] = min(others, everyday.get(text, others))
         synonyms = [(text, 0) for text in document.synonyms] + list(everyday.items())
-        synonyms += [(text, depth) for text, depth in self.vocabulary.code_phrases(document.system, document.code)
+        # A phrase written for a group of codes stands best for the plainest of them: like a title rule's phrase,
+        # it counts the title's own core words (after the first), so "Zoster without complications" ranks
+        # before "Zoster encephalitis" for "shingles"; codes deeper than one level below the entry count more.
+        plainness = max(0, self.info(document.title)[2].length - 1)
+        synonyms += [(text, depth + plainness) for text, depth in self.vocabulary.code_phrases(document.system, document.code)
                      if text not in everyday and text not in document.synonyms]
         return [(text, 0) for text in titles], synonyms, [(document.text, 0)]
 

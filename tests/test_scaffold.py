@@ -122,3 +122,28 @@ def test_writing_guide_covers_the_declared_sections() -> None:
     declared = {field.name for field in (*CODE_RECORD.fields, *SIMILAR_ITEM.fields)}
     assert set(named) <= declared, "the guide names a field the schema lacks"
     assert {field.name for field in CODE_RECORD.fields if field.section} <= set(named), "a page section has no guidance"
+
+
+def test_make_new_warns_for_a_code_not_in_the_release(content_dir: Path, capsys) -> None:
+    """Issue 13, defect 4: the warning comes before the scaffold is written."""
+    from conftest import FIXTURE_ICD10CM
+    from generator.cli import main
+
+    assert main(["--content", str(content_dir), "--icd10cm-xml", str(FIXTURE_ICD10CM), "--unverified-data",
+                 "new", "icd10cm", "Z99.999"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("warning: 'Z99.999' is not in the official ICD-10-CM release")
+    assert (content_dir / "icd10cm/Z99.999.yaml").exists()
+    assert main(["--content", str(content_dir), "--icd10cm-xml", str(FIXTURE_ICD10CM), "--unverified-data",
+                 "new", "icd10cm", "E11.9"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_scaffold_from_the_search_notice_link_path(content_dir: Path) -> None:
+    """Issue 8: the notice links to content/cpt/<code>.yaml with a starter; make new writes the same path."""
+    from generator.pages.build import new_record_url
+    from generator.settings import SiteSettings
+
+    url = new_record_url(SiteSettings(repo_url="https://github.com/example/codes")).replace("__CODE__", "99213")
+    assert url.startswith("https://github.com/example/codes/new/main/content/cpt?filename=99213.yaml")
+    assert write_scaffold(content_dir, "cpt", "99213") == (content_dir / "cpt" / "99213.yaml").resolve()
