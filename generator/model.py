@@ -37,6 +37,8 @@ class CodeRecord:
     #: Plain-language sections by field name (text or tuple of items); only fields with content.
     sections: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     similar: tuple[SimilarPick, ...] = ()
+    #: Codes of other systems for the same service: (system, code, reason).
+    equivalents: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,16 @@ SIMILAR_ITEM = Schema(
     ),
 )
 
+EQUIVALENT_ITEM = Schema(
+    "a code of another system",
+    (
+        Field("system", Choice(tuple(SYSTEMS)), "Its code system.", required=True),
+        Field("code", Pattern(r"[0-9A-Z.]{3,8}", "a code in its normal form"), "The code (or ICD-10-PCS table); it must exist.",
+              required=True),
+        Field("reason", Text(max_length=NAME_LIMIT), "One line on how it relates (e.g. Medicare's code for the same service)."),
+    ),
+)
+
 #: Plain-language sections of a code page, in page order (field name → heading).
 #: A record may describe one code or a group of codes (an ICD-10-CM category, an ICD-10-PCS table);
 #: the condition sections (symptoms … codes_distinguish) fit diagnoses, ``known_procedures`` and
@@ -318,6 +328,8 @@ CODE_RECORD = Schema(
               "type, episode of care, with or without a complication).", section="What the codes tell apart"),
         Field("coding_tips", ListOf(Text()), "Practical notes for coders, in our own words.", section="Coding tips"),
         Field("similar", ListOf(SIMILAR_ITEM), "Curated related codes, shown before the computed ones."),
+        Field("equivalents", ListOf(EQUIVALENT_ITEM), "Codes of other systems for the same service or condition "
+              "(G0008 beside 90471; the ICD-10-PCS table beside a surgery), curated."),
     ),
 )
 
@@ -417,6 +429,7 @@ VOCABULARY_FILE = Schema(
 DOCUMENTED = (
     ("Code record", "content/<system>/<code>.yaml", CODE_RECORD),
     ("Similar code (an item of `similar`)", "inside a code record", SIMILAR_ITEM),
+    ("Code of another system (an item of `equivalents`)", "inside a code record", EQUIVALENT_ITEM),
     ("Policy record", "content/policies/<id>.yaml", POLICY_RECORD),
     ("Policy codes (the `codes` mapping)", "inside a policy record", POLICY_CODES),
     ("Family file", "content/families/<system>.yaml", FAMILY_FILE),

@@ -158,6 +158,7 @@ def _read_code_record(reader: _Reader, path: Path, system: str) -> CodeRecord | 
         primary_codes=_items(data, "primary_codes"),
         sections=sections,
         similar=tuple(SimilarPick(item["code"], item.get("reason")) for item in _items(data, "similar")),
+        equivalents=tuple((item["system"], item["code"], item.get("reason")) for item in _items(data, "equivalents")),
     )
 
 
@@ -312,6 +313,15 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
                 if problem:
                     line = data[field_name].lines[index]
                     reader.problems.append(Problem(record.source_path, line, f"{field_name}[{index}]", problem))
+        for index, (other_system, other, _) in enumerate(record.equivalents):
+            if other_system == system:
+                problem = f"{other!r} is of this record's own system: list it under similar"
+            elif not (exists(other_system, other) or official.describes(other_system, other)):
+                problem = f"unknown {SYSTEMS[other_system].name} code {other!r}"
+            else:
+                continue
+            reader.problems.append(Problem(record.source_path, data["equivalents"].lines[index],
+                                           f"equivalents[{index}]", problem))
         if system in reader.unreadable_families or system in OFFICIAL_SYSTEMS:
             continue  # official codes sit in their release's own hierarchy
         if not record.draft and not any(code in family.range for family in content.families.get(system, [])):

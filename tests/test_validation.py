@@ -310,3 +310,15 @@ def test_checking_some_systems_does_not_call_other_systems_codes_unknown(content
     assert main(["--content", str(content_dir), "--systems", "cpt", "check"]) == 0
     out = capsys.readouterr().out
     assert "ICD-10-CM, ICD-10-PCS, HCPCS Level II codes were not checked against their releases" in out
+
+
+def test_equivalents_must_exist_in_their_system(content_dir: Path, tmp_path: Path) -> None:
+    from conftest import write_cms_fixture_data
+
+    path = content_dir / "cpt/96413.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('code: "J9035"', 'code: "J9999"'), encoding="utf-8")
+    official = load_official(("hcpcs", "icd10pcs"), cms_data=write_cms_fixture_data(tmp_path / "cms"), verify=False)
+    with pytest.raises(InvalidContent) as error:
+        load_content(content_dir, official=official)
+    problems = [str(problem) for problem in error.value.problems if "equivalents" in str(problem)]
+    assert len(problems) == 1 and problems[0].endswith("equivalents[0]: unknown HCPCS Level II code 'J9999'"), problems

@@ -13,7 +13,7 @@ from ..prose_codes import linked
 from ..relations import Catalog
 from ..schema import CODE_RECORD, ListOf
 from ..settings import SiteSettings
-from .model import (CodeLine, CodePage, IndexPage, Inherited, Link, PolicyLine, Section, Table, anchor, escape_markdown,
+from .model import (CodeLine, CodeList, CodePage, IndexPage, Inherited, Link, PolicyLine, Section, Table, anchor, escape_markdown,
                     meta_description)
 
 #: Fields whose list items are rendered as numbered steps rather than bullets.
@@ -132,6 +132,20 @@ def curated_similar(settings: PageSettings, from_page: str, record: CodeRecord |
     )
 
 
+def equivalents_list(settings: PageSettings, from_page: str, record: CodeRecord | None) -> tuple[CodeList, ...]:
+    """The record's codes of other systems for the same service, linked where the site has their page."""
+    if record is None or not record.equivalents:
+        return ()
+    lines = []
+    for system, code, reason in record.equivalents:
+        page = urls.code_page(system, code) if settings.catalog.official.exists(system, code) or settings.catalog.curated(
+            system, code) else None
+        title = settings.catalog.official.title(system, code) or ""
+        href = urls.relative(from_page, page) if page else ""
+        lines.append(CodeLine(Link(f"{SYSTEMS[system].name} {code}", href), title, reason or ""))
+    return (CodeList("Same service in other code systems", "other-code-systems", tuple(lines)),)
+
+
 def curated_search_fields(record: CodeRecord | None) -> tuple[str | None, tuple[str, ...], str]:
     """What a curated record adds to a code's search document: name, synonyms, and a short text."""
     if record is None:
@@ -188,6 +202,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         edit=settings.edit_link(system, key),
     )
     fields.update(parts)
+    fields["code_lists"] = tuple(fields.get("code_lists", ())) + equivalents_list(settings, path, record)
     return CodePage(**fields)
 
 
