@@ -222,6 +222,10 @@ def run(args: argparse.Namespace) -> int:
         official = _official(args)
         content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
         unread = [SYSTEMS[system].name for system in OFFICIAL_SYSTEMS if system not in official.systems()]
+        for warning in content.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if content.warnings:
+            print(f"{len(content.warnings)} warnings (they do not stop the build)", file=sys.stderr)
         print(f"content OK: {len(content.records)} code records, {len(content.policies)} policies, "
               f"{sum(len(f) for f in content.families.values())} families, {len(content.vocabulary)} vocabulary entries "
               f"({time.perf_counter() - started:.1f} s)"

@@ -97,3 +97,5 @@ class Content:
     policies: list[Policy]
     families: dict[str, list[Family]]
     vocabulary: list[VocabularyEntry] = field(default_factory=list)
+    #: What validation noticed that does not stop a build ("file:line: field: message" objects).
+    warnings: list = field(default_factory=list)

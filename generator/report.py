@@ -12,13 +12,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-import textstat
-
 from .pages.render import SystemPages
 from .relations import Catalog
-
-#: Summaries above this Flesch–Kincaid grade are warned about.
-GRADE_LIMIT = 12.0
+from .style import GRADE_LIMIT, reading_grade
 
 
 @dataclass
@@ -51,7 +47,7 @@ def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
         report.statuses[record.status] += 1
         summary = record.sections.get("summary")
         if isinstance(summary, str):
-            grade = float(textstat.flesch_kincaid_grade(summary))
+            grade = reading_grade(summary)
             report.grades.append(grade)
             if grade > GRADE_LIMIT:
                 report.hard.append((record.source_path, grade))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import textstat
 import yaml
 from breame.spelling import american_spelling_exists, british_spelling_exists, get_american_spelling
 
@@ -63,3 +64,33 @@ def problems(text: str) -> Iterator[str]:
         yield f"write US English: {us!r}, not {word!r}"
     for count, sentence in long_sentences(text):
         yield f"a sentence of {count} words (at most {SENTENCE_WORDS}): {sentence[:50]!r}…"
+
+
+AXES = Path(__file__).resolve().parent / "data" / "name_axes.yaml"
+#: Summaries above this Flesch–Kincaid grade are warned about.
+GRADE_LIMIT = 12.0
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch–Kincaid grade of ``text`` (``textstat``)."""
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+@functools.cache
+def _axes() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    return tuple((tuple(axis["title"]), tuple(axis["name"])) for axis in yaml.safe_load(AXES.read_text(encoding="utf-8")))
+
+
+def missing_axes(title: str, name: str) -> list[str]:
+    """The axes of an official title (``generator/data/name_axes.yaml``) that a plain name has no word for."""
+    title, name = f" {title.lower()} ", f" {name.lower()} "
+    missing = []
+    for marks, counterparts in _axes():
+        found = [mark for mark in marks if re.search(rf"\b{re.escape(mark)}\b", title)]
+        if not found:
+            continue
+        if found == ["intractable"] and "not intractable" in title:
+            continue  # "not intractable" is its own axis
+        if not any(word in name for word in counterparts):
+            missing.append(found[0])
+    return missing

@@ -19,6 +19,7 @@ from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyE
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
 from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, CheckContext, Schema, Where
 from .prose_codes import mentions
+from .style import GRADE_LIMIT, missing_axes, reading_grade
 from .style import problems as style_problems
 from .search_text import terms as search_terms
 from .yaml_source import LinedDict, load_yaml
@@ -378,6 +379,26 @@ def _check_prose_codes(record: CodeRecord, data: LinedDict, reader: _Reader, off
                     check(item["reason"], value.lines[index], f"{name}[{index}].reason")
 
 
+def _warnings(content: Content, reader: _Reader, official: OfficialCodes) -> list[Problem]:
+    """What a reviewer should look at but that does not stop the build: a plain name that drops an axis of
+    the official title (side, episode of care, intractable or not, …) and a summary above grade 12."""
+    warnings = []
+    for (system, code), record in sorted(content.records.items()):
+        data = reader.raw.get(record.source_path)
+        if data is None:
+            continue
+        title = official.title(system, code)
+        if title and system == "icd10cm":
+            for axis in missing_axes(title, record.name):
+                warnings.append(Problem(record.source_path, data.lines["name"], "name",
+                                        f"the official title says {axis!r}; the plain name has no word for it"))
+        summary = record.sections.get("summary")
+        if isinstance(summary, str) and (grade := reading_grade(summary)) > GRADE_LIMIT:
+            warnings.append(Problem(record.source_path, data.lines["summary"], "summary",
+                                    f"reads at grade {grade:.1f} (above {GRADE_LIMIT:g}): use shorter words and sentences"))
+    return warnings
+
+
 def load_vocabulary(vocabulary_dir: Path) -> list[VocabularyEntry]:
     """The entries of a vocabulary folder on their own, schema-checked (codes are checked by :func:`load_content`)."""
     reader = _Reader(vocabulary_dir, vocabulary_dir.parent.parent)
@@ -434,6 +455,7 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
                     records[key] = record
     content = Content(records=records, policies=policies, families=families, vocabulary=vocabulary)
     _check_references(content, reader, official or OfficialCodes())
+    content.warnings = _warnings(content, reader, official or OfficialCodes())
     if reader.problems:
         raise InvalidContent(reader.problems)
     return content

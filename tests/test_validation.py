@@ -322,3 +322,22 @@ def test_equivalents_must_exist_in_their_system(content_dir: Path, tmp_path: Pat
         load_content(content_dir, official=official)
     problems = [str(problem) for problem in error.value.problems if "equivalents" in str(problem)]
     assert len(problems) == 1 and problems[0].endswith("equivalents[0]: unknown HCPCS Level II code 'J9999'"), problems
+
+
+def test_warnings_for_a_name_that_drops_an_axis_and_a_hard_summary(tmp_path: Path) -> None:
+    """Issue 11, rule 2: a lint warns when an official axis word has no counterpart; grade > 12 warns too."""
+    content = tmp_path / "content"
+    (content / "icd10cm").mkdir(parents=True)
+    (content / "icd10cm/S72.001A.yaml").write_text(
+        'code: "S72.001A"\nsystem: icd10cm\nstatus: draft\nname: Broken right hip, first treatment\n'
+        'summary: Comprehensive multidisciplinary orthopaedic-traumatological intervention necessitates '
+        'considerable interdisciplinary coordination.\n', encoding="utf-8")
+    (content / "icd10cm/S72.001A.yaml").write_text(
+        (content / "icd10cm/S72.001A.yaml").read_text(encoding="utf-8").replace("orthopaedic", "orthopedic"), encoding="utf-8")
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    warnings = [str(warning) for warning in load_content(content, official=official).warnings]
+    assert warnings[:2] == [
+        "content/icd10cm/S72.001A.yaml:4: name: the official title says 'initial encounter'; the plain name has no word for it",
+        "content/icd10cm/S72.001A.yaml:4: name: the official title says 'closed fracture'; the plain name has no word for it",
+    ]
+    assert warnings[2].startswith("content/icd10cm/S72.001A.yaml:5: summary: reads at grade ")
