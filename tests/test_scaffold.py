@@ -37,8 +37,7 @@ def test_scaffold_lists_every_declared_field_with_its_doc() -> None:
 
 
 def test_scaffold_describes_the_items_of_similar() -> None:
-    block = scaffold_text("cpt", "96418").split("\n\n")[-1]
-    assert block.splitlines()[-1] == "similar:"
+    block = next(block for block in scaffold_text("cpt", "96418").split("\n\n") if block.endswith("\nsimilar:"))
     for field in SIMILAR_ITEM.fields:
         assert f"#   {field.name}{' (required)' if field.required else ''} · {field.type.describe}: {field.doc}" in block
     assert "#   - code:\n#     reason:\n" in block
