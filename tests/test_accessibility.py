@@ -52,3 +52,22 @@ def test_every_page_has_a_skip_link(phone) -> None:
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.textContent.trim()")
         assert focused == "Skip to content", path
+
+
+def test_search_at_phone_width_fits_and_closes_on_tab_out_and_escape(phone) -> None:
+    page, root = phone
+    for path in ("icd10cm/E11.65.html", "icd10cm/chapter-04.html"):
+        page.goto(root + path)
+        page.locator("label[for=__search]").first.click()
+        box = page.locator("[data-omc-search-input]").first
+        box.fill("diabetes")
+        page.locator("[data-omc-search-list] a").first.wait_for()
+        width = page.evaluate("document.querySelector('.md-search__inner').getBoundingClientRect().width")
+        assert width >= 389 and page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.evaluate("document.getElementById('__search').checked")
+        page.keyboard.press("Shift+Tab")   # focus leaves the search box
+        assert not page.evaluate("document.getElementById('__search').checked"), path
+        box.focus()
+        assert page.evaluate("document.getElementById('__search').checked")
+        page.keyboard.press("Escape")
+        assert not page.evaluate("document.getElementById('__search').checked"), path

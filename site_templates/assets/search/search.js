@@ -803,7 +803,7 @@
 
   function resultItem(hit, terms, id) {
     var notes = [];
-    if (!hit.billable) notes.push("header");
+    if (!hit.billable) notes.push("not billable");
     if (!hit.active) notes.push("terminated");
     var title = element("div", { class: "omcs-result__title" });
     title.appendChild(highlighted(hit.title, terms));
@@ -860,6 +860,10 @@
     this.input.addEventListener("focus", function () { ready().catch(function () {}); self.open(true); });
     this.input.addEventListener("input", function (event) { self.started = event.timeStamp; self.run(); });
     this.input.addEventListener("keydown", function (event) { self.key(event); });
+    // Tabbing out of the box (to anything outside it) closes the dropdown, as Esc does.
+    root.addEventListener("focusout", function (event) {
+      if (!self.page && event.relatedTarget && !root.contains(event.relatedTarget)) self.open(false);
+    });
     if (this.more) this.more.addEventListener("click", function () { self.limit += 50; self.run(); });
     var form = this.input.form;
     if (form) {
