@@ -26,6 +26,7 @@ from .pages.assets import material_stylesheets
 from .pages.common import PageSettings
 from .pages.render import CODE_TEMPLATE, environment, render_code_page
 from .relations import Catalog
+from .validate import editor_file
 from .settings import SiteSettings
 
 #: How often ``content/`` is checked for changes.
@@ -33,8 +34,20 @@ POLL_SECONDS = 0.3
 
 
 def snapshot(content_dir: Path) -> dict[Path, float]:
-    """Modification time of every file under ``content_dir``."""
-    return {path: path.stat().st_mtime for path in content_dir.rglob("*") if path.is_file()}
+    """Modification time of every file under ``content_dir`` (editors' swap and backup files left out).
+
+    A file may vanish between listing and reading its time (an editor's temporary file): it is skipped.
+    """
+    times = {}
+    for path in content_dir.rglob("*"):
+        if editor_file(path.name):
+            continue
+        try:
+            if path.is_file():
+                times[path] = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+    return times
 
 
 def touched_codes(before: Content, after: Content, code_keys: dict[str, Sequence[str]]) -> set[tuple[str, str]]:

@@ -105,7 +105,7 @@ def _check_style(reader: _Reader, shown: str, data: LinedDict) -> None:
             reader.problems.append(Problem(shown, line, field_name, message))
 
 
-def _editor_file(name: str) -> bool:
+def editor_file(name: str) -> bool:
     """Editors' swap, lock and backup files (``.96417.yaml.swp``, ``96417.yaml~``, ``.#96417.yaml``, ``#x#``)."""
     return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
 
@@ -433,7 +433,7 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
                                            f"unexpected {kind} in content/ (expected folders: {', '.join(folders)})"))
             continue
         for path in sorted(entry.iterdir(), key=lambda p: sort_key(p.name)):
-            if _editor_file(path.name):
+            if editor_file(path.name):
                 continue
             if path.suffix != ".yaml":
                 reader.problems.append(Problem(reader.shown(path), 0, "", "unexpected file: records are .yaml files"))

@@ -18,6 +18,15 @@ def _read(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+def _problems(server: subprocess.Popen) -> list[str]:
+    """The lines the preview prints for one invalid edit, up to its closing line."""
+    lines = []
+    while "the preview keeps the last valid pages" not in (line := server.stdout.readline()):
+        assert line, "the preview stopped"
+        lines.append(line)
+    return lines
+
+
 def test_edit_appears_in_served_page(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
@@ -44,6 +53,19 @@ def test_edit_appears_in_served_page(tmp_path: Path) -> None:
         record.write_text(record.read_text(encoding="utf-8").replace('code: "96367"', 'code: "96499"'), encoding="utf-8")
         assert server.stdout.readline() == "content/cpt/96417.yaml:47: similar[1]: unknown code '96499'\n"
         assert "About forty minutes per extra drug." in _read(root + "cpt/96417.html")
+        server.stdout.readline()   # "1 problem found in content; the preview keeps the last valid pages"
+        # Edits that used to crash validation (an impossible date, a list as a key) and editors' swap
+        # files leave the preview running (issue 13, defects 2 and 6).
+        (content / "cpt/.96417.yaml.swp").write_text("junk", encoding="utf-8")
+        policy = content / "policies/cms-manual-drug-admin.yaml"
+        policy.write_text(policy.read_text(encoding="utf-8").replace("date: 2024-01-01", "date: 2024-02-30"),
+                          encoding="utf-8")
+        assert any("is not a valid date" in line for line in _problems(server))
+        record.write_text(record.read_text(encoding="utf-8").replace('code: "96499"', 'code: "96367"'), encoding="utf-8")
+        policy.write_text(policy.read_text(encoding="utf-8").replace("date: 2024-02-30", "? [a]\n: 1\ndate: 2024-01-01"),
+                          encoding="utf-8")
+        assert any("a key must be a plain word" in line for line in _problems(server))
+        assert server.poll() is None
     finally:
         server.terminate()
         server.wait(timeout=10)
