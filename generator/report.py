@@ -8,6 +8,8 @@ every summary above grade 12 listed as a warning.
 
 from __future__ import annotations
 
+import datetime
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,6 +40,20 @@ class Report:
     grades: list[float] = field(default_factory=list)
     #: (record path, grade) of summaries above the limit.
     hard: list[tuple[str, float]] = field(default_factory=list)
+    #: (record path, the edition it was written against, the edition the site is built from).
+    stale: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def built_editions(catalog: Catalog) -> dict[str, str]:
+    """The edition of each release the site is built from, written as records write it (``FY2026``, ``2026``)."""
+    editions = {"cpt": str(datetime.date.today().year)}
+    official = catalog.official
+    for system, label, fiscal in (("icd10cm", official.icd10cm and official.icd10cm.label, True),
+                                  ("icd10pcs", official.icd10pcs and official.icd10pcs.label, True),
+                                  ("hcpcs", official.hcpcs and official.hcpcs.label, False)):
+        if label and (year := re.search(r"20\d\d", label)):
+            editions[system] = f"FY{year.group(0)}" if fiscal else year.group(0)
+    return editions
 
 
 def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
@@ -51,6 +67,10 @@ def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
             report.grades.append(grade)
             if grade > GRADE_LIMIT:
                 report.hard.append((record.source_path, grade))
+    current = built_editions(catalog)
+    for (system, _), record in catalog.records.items():
+        if system in current and record.edition and record.edition != current[system]:
+            report.stale.append((record.source_path, record.edition, current[system]))
     for builder in builders:
         for key in builder.code_keys():
             counts = report.levels.setdefault((builder.system, builder.level_of(key)), LevelCounts())
@@ -83,6 +103,10 @@ def format_report(report: Report, names: dict[str, str]) -> str:
         ninetieth = grades[min(len(grades) - 1, int(0.9 * len(grades)))]
         lines.append(f"summaries: {len(grades):,}, Flesch-Kincaid grade median {statistics.median(grades):.1f}, "
                      f"90th percentile {ninetieth:.1f}; {len(report.hard)} above grade {GRADE_LIMIT:g}")
+    if report.stale:
+        lines.append(f"records to review for a new edition: {len(report.stale)}")
+        lines += [f"review: {path}: written against {written}; the site is built from {built}: check the codes it cites"
+                  for path, written, built in sorted(report.stale)]
     for path, grade in sorted(report.hard, key=lambda item: -item[1]):
         lines.append(f"warning: {path}: summary reads at grade {grade:.1f} (above {GRADE_LIMIT:g}): use shorter words and sentences")
     return "\n".join(lines)

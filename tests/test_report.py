@@ -34,3 +34,17 @@ def test_report_counts_own_inherited_and_none(tmp_path) -> None:
     text = format_report(report, {"icd10cm": "ICD-10-CM"})
     assert text.splitlines()[0].split() == ["system", "level", "code", "pages", "own", "text", "inherited", "none"]
     assert "records: 7 (" in text and "Flesch-Kincaid grade median" in text
+
+
+def test_records_written_for_an_older_edition_are_listed_for_review(tmp_path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    record = content / "icd10cm/E11.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace('edition: "FY2026"', 'edition: "FY2025"'), encoding="utf-8")
+    official = load_official(("icd10cm",), icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+    catalog = Catalog(load_content(content, shown_root=content.parent, official=official), official)
+    report = content_report(catalog, page_builders(catalog, PageSettings(catalog, SiteSettings(), ())))
+    assert report.stale == [("content/icd10cm/E11.yaml", "FY2025", "FY2026")]
+    assert "review: content/icd10cm/E11.yaml: written against FY2025; the site is built from FY2026" in format_report(report, {})
