@@ -84,3 +84,14 @@ def test_cpt_number_without_a_page_shows_its_family_and_the_notice(browser, http
     assert "filename=96411.yaml" in link.get_attribute("href")
     assert link.get_attribute("href").startswith("https://github.com/example/codes/new/main/content/cpt?")
     page.close()
+
+
+def test_code_pages_have_the_site_footer_and_system_navigation(browser, http_root: str) -> None:
+    """Issue 13: code pages share the MkDocs pages' navigation to every system page, in a footer."""
+    page = browser.new_page()
+    page.goto(http_root + "icd10cm/E11.65.html")
+    links = page.locator("footer.omc-footer a")
+    assert links.all_inner_texts() == ["Home", "CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS Level II", "Search", "About the data"]
+    links.nth(3).click()
+    assert page.url.endswith("icd10pcs/index.html")
+    page.close()

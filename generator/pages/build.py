@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import urls
+from ..codes import SYSTEMS
 from ..relations import Catalog
 from ..search_index import SearchIndexStats, write_search_index
 from ..search_thesaurus import Vocabulary
@@ -87,7 +90,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
-    write_search_bundle(templates_dir, staging / SEARCH_DIR)
+    write_search_bundle(templates_dir, staging / SEARCH_DIR, [builder.system for builder in builders])
     # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY").
     write_public_files(staging, site.site_url,
                        [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
@@ -113,7 +116,7 @@ def new_record_url(site: SiteSettings) -> str | None:
     return site.new_file_url("content/cpt", "__CODE__.yaml", 'code: "__CODE__"\nsystem: cpt\nstatus: draft\nname: \nsummary: \n')
 
 
-def write_search_bundle(templates_dir: Path, search_dir: Path) -> None:
+def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence[str] = tuple(SYSTEMS)) -> None:
     """Write ``omc.js``: the header search box, lunr.js and the search engine, for lean code pages.
 
     Code pages carry only an empty slot and this one script tag, not the box's
@@ -124,6 +127,10 @@ def write_search_bundle(templates_dir: Path, search_dir: Path) -> None:
     """
     markup = environment(templates_dir, html=True).get_template(SEARCH_BOX_PARTIAL).render(omc_root=ROOT_PLACEHOLDER)
     markup = " ".join(markup.split())
+    links = [("Home", "index.html"), *((SYSTEMS[key].name, urls.built(urls.system_page(key))) for key in systems),
+             ("Search", "search.html"), ("About the data", "about.html")]
+    footer = ('<nav class="md-footer-meta md-typeset omc-footer__nav" aria-label="Site">'
+              + " · ".join(f'<a href="{ROOT_PLACEHOLDER}{href}">{html.escape(label)}</a>' for label, href in links) + "</nav>")
     box = (
         "(function(){var s=document.currentScript,root=s.getAttribute('data-root')||'',"
         "slot=document.querySelector('[data-omc-search-slot]');if(!slot)return;"
@@ -133,7 +140,11 @@ def write_search_bundle(templates_dir: Path, search_dir: Path) -> None:
         # The skip link every Material page has, for keyboard users (added here: one script, not ~190,000 copies).
         "var skip=document.createElement('a');skip.className='md-skip';skip.href='#code';skip.textContent='Skip to content';"
         "document.body.insertBefore(skip,document.body.firstChild);"
-        f"slot.outerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);}})();\n"
+        f"slot.outerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);"
+        # The same footer and system navigation as the MkDocs pages, added here (one script, not ~190,000 copies).
+        f"var foot=document.createElement('footer');foot.className='md-footer omc-footer';"
+        f"foot.innerHTML={json.dumps(footer)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);"
+        "document.body.appendChild(foot);})();\n"
     )
     parts = [box] + [(search_dir / name).read_text(encoding="utf-8") for name in ("lunr.min.js", "search.js")]
     (search_dir / "omc.js").write_text("\n;".join(parts), encoding="utf-8")
