@@ -130,7 +130,8 @@ class CodeRange:
 
     @property
     def label(self) -> str:
-        return f"{self.first}–{self.last}"
+        """``96401–96549``; a range of one code is that code."""
+        return self.first if self.first == self.last else f"{self.first}–{self.last}"
 
     @property
     def kind(self) -> str:

@@ -261,6 +261,7 @@ def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
                 exact.append((system, found, "exact"))
             elif (family := _family_of(system, key)) >= 0:
                 exact.append((system, family, "family"))
+                found = family   # listed first already: not again in the run of codes that start so
             if re.search(r"[0-9]", key):
                 spans.append((system, low, high, "prefix", found))
     ranked: list[tuple[int, str]] = []
@@ -575,7 +576,9 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
 
 def missing_notice(system_name: str, code: str, family: Hit) -> str:
     """What search says for a code without a page whose family answers (twin of search.js ``missingNotice``)."""
-    return (f"{system_name} {code} is in {family.code.replace('-', '–')}, {family.title}. This site has no page "
+    first, _, last = family.code.partition("-")
+    span = first if first == last else f"{first}–{last}"
+    return (f"{system_name} {code} is in {span}, {family.title}. This site has no page "
             "for it yet: official CPT descriptors belong to the AMA.")
 
 

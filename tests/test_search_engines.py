@@ -181,7 +181,7 @@ QUERIES = [
     ("cerebral infarction unspecified", {}), ("+stroke -family", {}), ("family history", {"billableOnly": True}),
     ("pneumonia unspecified organism", {}), ("heart attack", {"billableOnly": True}), ("*itis", {}), ("migr*", {}),
     ("96411", {}), ("96399", {}), ("3008F", {}), ("0100F", {}), ("99213", {}), ("9641", {}),
-    ("96549-96401", {}), ("E13-E08", {}), ("E11 E11", {}), ("diabetes DIABETES type", {}), ("stra\u00dfe", {}),
+    ("96549-96401", {}), ("96401-96401", {}), ("96401", {}), ("E13-E08", {}), ("E11 E11", {}), ("diabetes DIABETES type", {}), ("stra\u00dfe", {}),
     (" ".join(["diabetes"] + [f"word{n}" for n in range(40)]), {}),
 ]
 

@@ -283,7 +283,9 @@
 
   /** What search says for a code without a page whose family answers (twin of search_query.missing_notice). */
   function missingNotice(systemName, code, family) {
-    return systemName + " " + code + " is in " + family.code.replace("-", "\u2013") + ", " + family.title
+    var bounds = family.code.split("-");
+    var span = bounds[0] === bounds[1] ? bounds[0] : bounds[0] + "\u2013" + bounds[1];
+    return systemName + " " + code + " is in " + span + ", " + family.title
       + ". This site has no page for it yet: official CPT descriptors belong to the AMA.";
   }
 
@@ -343,7 +345,7 @@
           var system = span[0];
           if (!span[5] || (filters.systems !== null && filters.systems.indexOf(system.key) < 0)) return;
           for (var position = span[1]; position < span[2]; position++) {
-            if (position !== span[4] && tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
+            if (position !== span[4] && position !== span[6] && tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
           }
         });
         return { ranked: ranked, total: total };
