@@ -174,7 +174,8 @@ def main() -> int:
         ok &= seconds <= TIME_BUDGET and peak <= MEMORY_BUDGET
     total, files, by_folder, count_by_folder = site_sizes(SITE)
     print(f"\nsite/: {total:,} bytes in {files:,} files")
-    artifact = tar_bytes(site)
+    artifact = tar_bytes(SITE)
+    ok &= artifact <= SIZE_BUDGET
     print(f"Pages artifact (the tar of site/ that upload-pages-artifact makes): {artifact:,} bytes "
           f"(budget {SIZE_BUDGET:,}) {'OK' if artifact <= SIZE_BUDGET else 'OVER'}")
     for folder, size in by_folder.most_common():
