@@ -69,6 +69,8 @@ SYSTEMS: dict[str, CodeSystem] = {
             long_name="Healthcare Common Procedure Coding System, Level II",
             pattern=re.compile(r"[A-Z]\d{4}"),
             example="J9035",
+            # One record describes all modifiers (content/hcpcs/modifiers.yaml): every modifier page shows it.
+            group_pattern=re.compile(r"modifiers"),
             description=(
                 "Codes for drugs, supplies, equipment, ambulance rides and services that CPT "
                 "does not cover. Published by CMS."

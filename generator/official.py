@@ -53,10 +53,13 @@ class OfficialCodes:
     def describes(self, system: str, key: str) -> bool:
         """Whether a record may describe ``key``: an official code, or a group the system has records for.
 
-        ICD-10-PCS groups are a table (``0DT``) and a table with a body part (``0DTJ``).
+        ICD-10-PCS groups are a table (``0DT``) and a table with a body part (``0DTJ``); HCPCS has one
+        group, ``modifiers``, for all its modifiers.
         """
         if self.exists(system, key):
             return True
+        if system == "hcpcs" and self.hcpcs is not None and is_group_key(system, key):
+            return True  # the group of all modifiers
         if system == "icd10pcs" and self.icd10pcs is not None and is_group_key(system, key):
             if len(key) == 3:
                 return key in self.icd10pcs.tables

@@ -96,3 +96,14 @@ def test_codes_named_in_sections_are_linked(tmp_path: Path, official: OfficialCo
     assert str(page.sections[0].text) == (
         'Compare <a href="E11.649.html">E11.649</a> &amp; <a href="../hcpcs/J9035.html">J9035</a>; '
         "vitamin B12 and E99 stay text.")
+
+
+def test_modifier_pages_inherit_the_modifiers_record(tmp_path: Path, official: OfficialCodes) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    _record(content, "hcpcs", "modifiers", "HCPCS modifiers", "Two-character codes that add a fact about a service.")
+    builders = _pages(content, official)
+    inherited = builders["hcpcs"].code_page("modifier-GY").inherited
+    assert (inherited.label, inherited.href) == ("About HCPCS modifiers", "modifiers.html")
+    page = next(page for page in builders["hcpcs"].index_pages() if page.path == "hcpcs/modifiers.md")
+    assert "## Summary\n\nTwo-character codes that add a fact about a service." in page.paragraphs

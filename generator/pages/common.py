@@ -34,7 +34,7 @@ def record_group(record: CodeRecord | None, label: str, page: str) -> GroupText 
     """The group text of a group's record, if it has one with a summary."""
     if record is None or not isinstance(summary := record.sections.get("summary"), str):
         return None
-    return GroupText(f"{label} {record.name}", page, summary, record.status == "reviewed")
+    return GroupText(f"{label} {record.name}".strip(), page, summary, record.status == "reviewed")
 
 
 def family_group(family: Family, page: str) -> GroupText | None:

@@ -12,7 +12,8 @@ from ..codes import SYSTEMS
 from ..model import Family
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
-from .common import GroupText, PageSettings, code_link, code_page, curated_search_fields, family_group, system_index_page
+from .common import (GroupText, PageSettings, code_link, code_page, curated_search_fields, family_group, markdown_sections,
+                     record_group, system_index_page)
 from .model import Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, Table, escape_markdown, markdown_link
 
 SYSTEM = "hcpcs"
@@ -58,6 +59,8 @@ def modifier_page(code: str) -> str:
 
 
 MODIFIERS_PAGE = f"{SYSTEM}/modifiers.md"
+#: The key of the record that describes all modifiers.
+MODIFIERS_GROUP = "modifiers"
 
 
 def family_page(family: Family) -> str:
@@ -164,7 +167,9 @@ class HcpcsPages:
         )
 
     def groups_of(self, key: str) -> Iterator[GroupText | None]:
-        """The families a code without a record inherits from, narrowest first (modifiers have none)."""
+        """The families a code without a record inherits from, narrowest first; a modifier, the modifiers' record."""
+        if key.startswith("modifier-"):
+            return iter((record_group(self.settings.catalog.curated(SYSTEM, MODIFIERS_GROUP), "", MODIFIERS_PAGE),))
         return (family_group(family, family_page(family)) for family in self._chains.get(key, ()))
 
     def level_of(self, key: str) -> str:
@@ -186,6 +191,7 @@ class HcpcsPages:
             badges=(Badge("Modifier", "info"), self._status(entry)),
             facts=self._facts(path, entry),
             facts_heading="Official record",
+            groups=self.groups_of(f"modifier-{code}"),
             edit=None,
         )
 
@@ -249,7 +255,8 @@ class HcpcsPages:
             description=f"All {len(self.modifiers)} HCPCS Level II modifiers.",
             heading="Modifiers",
             breadcrumbs=(Link(system.name, urls.relative(MODIFIERS_PAGE, home)),),
-            paragraphs=("Two-character modifiers added to a code to tell more about the service.",),
+            paragraphs=("Two-character modifiers added to a code to tell more about the service.",
+                        *markdown_sections(self.settings.catalog.curated(SYSTEM, MODIFIERS_GROUP))),
             tables=(Table(("Modifier", "Description", "Status"), tuple(
                 (markdown_link(code, urls.relative(MODIFIERS_PAGE, modifier_page(code))),
                  escape_markdown(self.release.modifiers[code].long_description),
