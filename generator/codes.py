@@ -143,6 +143,11 @@ class CodeRange:
         return _cpt_kind(first) if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(sort_key(self.last)) else ""
 
     @property
+    def width(self) -> int:
+        """How many code keys the range spans, comparing codes as base-36 numbers (the narrower, the smaller)."""
+        return int(sort_key(self.last), 36) - int(sort_key(self.first), 36)
+
+    @property
     def slug(self) -> str:
         return f"{self.first}-{self.last}"
 

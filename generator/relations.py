@@ -50,16 +50,19 @@ class Catalog:
             if not record.draft
         }
         self._add_ons_of: dict[tuple[str, str], list[str]] = {}
-        self._family_of: dict[tuple[str, str], Family] = {}
-        self._members: dict[Family, list[CodeRecord]] = {}
+        codes_by_system: dict[str, list[str]] = {}
         for (system, code), record in self.records.items():
             for primary in record.primary_codes:
                 self._add_ons_of.setdefault((system, primary), []).append(code)
-            holding = [family for family in content.families.get(system, []) if code in family.range]
-            if holding:
-                family = min(holding, key=_width)  # the narrowest family wins
-                self._family_of[(system, code)] = family
-                self._members.setdefault(family, []).append(record)
+            codes_by_system.setdefault(system, []).append(code)
+        self._family_of: dict[tuple[str, str], Family] = {}
+        self._members: dict[Family, list[CodeRecord]] = {}
+        for system, codes in codes_by_system.items():
+            chains = self.family_chains(system, codes)
+            for family, members in narrowest_members(chains, codes).items():
+                for code in members:
+                    self._family_of[(system, code)] = family
+                self._members[family] = [self.records[(system, code)] for code in members]
         self._policies: dict[str, list[Policy]] = {}
         for policy in content.policies:
             for system in set(policy.codes) | set(policy.ranges):
@@ -94,7 +97,7 @@ class Catalog:
             holders = [other for other in families if other is not family
                        and family.range.first in other.range and family.range.last in other.range]
             if holders:
-                parent[family] = min(holders, key=_width)
+                parent[family] = min(holders, key=lambda holder: holder.range.width)
                 children.setdefault(parent[family], []).append(family)
         return parent, children
 
@@ -111,7 +114,7 @@ class Catalog:
                 if codes[index] in family.range:
                     chains.setdefault(codes[index], []).append(family)
                 index += 1
-        return {code: tuple(sorted(chain, key=_width)) for code, chain in chains.items()}
+        return {code: tuple(sorted(chain, key=lambda family: family.range.width)) for code, chain in chains.items()}
 
     def records_under(self, system: str, group: str) -> list[tuple[str, CodeRecord]]:
         """Published records of the narrower groups inside ``group`` (``0DTJ`` inside table ``0DT``), in code order."""
@@ -155,6 +158,21 @@ class Catalog:
         return CodeRelations(family, primary, add_ons, self.policies_for(system, code), tuple(similar.values()))
 
 
-def _width(family: Family) -> int:
-    """How many code keys a family's range spans, comparing codes as base-36 numbers."""
-    return int(sort_key(family.range.last), 36) - int(sort_key(family.range.first), 36)
+def narrowest_members(chains: dict[str, tuple[Family, ...]], codes: Sequence[str]) -> dict[Family, list[str]]:
+    """Each family's codes among ``codes`` (in their order) whose narrowest family it is; ``chains`` as
+    :meth:`Catalog.family_chains` gives them."""
+    members: dict[Family, list[str]] = {}
+    for code in codes:
+        if code in chains:
+            members.setdefault(chains[code][0], []).append(code)
+    return members
+
+
+def family_ancestors(parent: dict[Family, Family], family: Family) -> list[Family]:
+    """The families holding ``family``, widest first (``parent`` as :meth:`Catalog.family_tree` gives it)."""
+    trail = []
+    above = parent.get(family)
+    while above is not None:
+        trail.append(above)
+        above = parent.get(above)
+    return trail[::-1]

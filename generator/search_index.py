@@ -38,6 +38,7 @@ from pathlib import Path
 
 from lunr.idf import idf as lunr_idf
 
+from .codes import CodeRange
 from .errors import Abort
 from .progress import Progress
 from .search_thesaurus import Vocabulary
@@ -49,10 +50,10 @@ from .search_text import (
     SYSTEM_ORDER,
     PhraseShape,
     analyse,
-    code_key,
     doc_sort_key,
     encode_postings,
     first_key,
+    range_bounds,
     generic_terms,
     joined_words,
     phrase_shape,
@@ -382,11 +383,11 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
             "pattern": CODE_KEY_PATTERNS.get(system, DEFAULT_CODE_KEY_PATTERN),
             "mixed": mixed,                 # [some are headers, some are terminated]: f/<system>.js exists
         }
-        families = [(code_key(d.code).split("-"), position) for position, d in enumerate(members) if d.family]
+        families = [(CodeRange(*range_bounds(d.code)), position) for position, d in enumerate(members) if d.family]
         if families:
-            # Narrowest first, so the first family holding a code is its own (widths compare keys as base-36 numbers).
-            families.sort(key=lambda item: (int(item[0][-1], 36) - int(item[0][0], 36), item[1]))
-            entry["families"] = [[bounds[0], bounds[-1], position] for bounds, position in families]
+            # Narrowest first, so the first family holding a code is its own.
+            families.sort(key=lambda item: (item[0].width, item[1]))
+            entry["families"] = [[span.first, span.last, position] for span, position in families]
             entry["familyCode"] = FAMILY_CODE_PATTERNS[system]
         systems.append(entry)
         start = end

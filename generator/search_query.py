@@ -28,8 +28,9 @@ from lunr.exceptions import QueryParseError
 from lunr.query import Query, QueryPresence
 from lunr.query_parser import QueryParser
 
+from .codes import CodeRange
 from .errors import Abort
-from .search_text import analyse, code_key, decode_postings, first_key, fold, within_edits, words
+from .search_text import analyse, code_key, decode_postings, first_key, fold, range_bounds, within_edits, words
 
 FORMAT = 2
 _PAYLOAD = re.compile(r'^OMCSearchData\("([^"]+)",(.*)\);\s*$', re.DOTALL)
@@ -223,7 +224,7 @@ def _family_of(system: dict, key: str) -> int:
     if "families" not in system or not re.match(system["familyCode"], key):
         return -1
     for first, last, position in system["families"]:
-        if first <= key <= last and key[-1].isdigit() == first[-1].isdigit() and (key[-1].isdigit() or key[-1] == first[-1]):
+        if key in CodeRange(first, last):
             return position
     return -1
 
@@ -576,8 +577,7 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
 
 def missing_notice(system_name: str, code: str, family: Hit) -> str:
     """What search says for a code without a page whose family answers (twin of search.js ``missingNotice``)."""
-    first, _, last = family.code.partition("-")
-    span = first if first == last else f"{first}–{last}"
+    span = CodeRange(*range_bounds(family.code)).label
     return (f"{system_name} {code} is in {span}, {family.title}. This site has no page "
             "for it yet: official CPT descriptors belong to the AMA.")
 

@@ -171,6 +171,12 @@ def first_key(code: str) -> str:
     return code_key(code).split("-")[0]
 
 
+def range_bounds(code: str) -> tuple[str, str]:
+    """The first and last code keys of a range (``96401-96549``); a single code is a range of one."""
+    first, _, last = code_key(code).partition("-")
+    return first, last or first
+
+
 def doc_sort_key(code: str) -> tuple[str, int, tuple[int, ...]]:
     """Code-book order within one system: a range comes before its first code, wider ranges first."""
     key = code_key(code)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .. import urls
 from ..codes import SYSTEMS, sort_key
 from ..model import Family
-from ..relations import Related
+from ..relations import Related, family_ancestors, narrowest_members
 from ..search_index import SearchDocument
 from .common import PageSettings, code_link, code_page, curated_search_fields, policy_line, system_index_page
 from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link
@@ -49,10 +49,7 @@ class CptPages:
         chains = self.catalog.family_chains(self.system, self._keys)
         #: Each code's narrowest family, and each family's codes with a page.
         self._family = {code: chain[0] for code, chain in chains.items()}
-        self._members: dict[Family, list[str]] = {}
-        for code in self._keys:
-            if code in self._family:
-                self._members.setdefault(self._family[code], []).append(code)
+        self._members = narrowest_members(chains, self._keys)
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
@@ -134,13 +131,9 @@ class CptPages:
         system = SYSTEMS[self.system]
         page = urls.family_page(self.system, family.range)
         heading = f"{family.range.label} {family.title}"
-        trail, above = [], self._parent.get(family)
-        while above is not None:
-            trail.append(above)
-            above = self._parent.get(above)
         crumbs = [Link(system.name, urls.relative(page, urls.system_page(self.system)))]
         crumbs += [Link(f"{item.range.label} {item.title}", urls.relative(page, urls.family_page(self.system, item.range)))
-                   for item in reversed(trail)]
+                   for item in family_ancestors(self._parent, family)]
         tables = []
         if self._children.get(family):
             tables.append(Table(("Range", "Family", ""), tuple(self._family_row(page, child) for child in self._children[family]),

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from .. import urls
 from ..codes import SYSTEMS
 from ..model import Family
+from ..relations import family_ancestors, narrowest_members
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
 from .common import (GroupText, PageSettings, code_link, code_page, curated_search_fields, family_group, markdown_sections,
@@ -269,19 +270,14 @@ class HcpcsPages:
         """A page per family: its summary, the families inside it, and the codes whose narrowest family it is."""
         families = self.settings.catalog.families(SYSTEM)
         parent, children = self.settings.catalog.family_tree(SYSTEM)
-        members: dict[Family, list[str]] = {}
-        for code, chain in self._chains.items():
-            members.setdefault(chain[0], []).append(code)
+        members = narrowest_members(self._chains, self.codes)
         pages = []
         home = urls.system_page(SYSTEM)
         for family in families:
             page = family_page(family)
             crumbs = [Link(SYSTEMS[SYSTEM].name, urls.relative(page, home))]
-            trail, above = [], parent.get(family)
-            while above is not None:
-                trail.append(above)
-                above = parent.get(above)
-            crumbs += [Link(f"{item.range.label} {item.title}", urls.relative(page, family_page(item))) for item in reversed(trail)]
+            crumbs += [Link(f"{item.range.label} {item.title}", urls.relative(page, family_page(item)))
+                       for item in family_ancestors(parent, family)]
             tables = []
             if children.get(family):
                 tables.append(Table(("Range", "Family"), tuple(
