@@ -12,7 +12,7 @@ no official list of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -50,16 +50,18 @@ def mentions(text: str) -> Iterator[CodeMention]:
 
 def linked(text: str, link: Callable[[str, str], str | None]) -> Markup | str:
     """``text`` with each code that ``link(system, code)`` gives a URL for made a link; plain text when none."""
+    spans = [(mention.start, mention.end, href) for mention in mentions(text)
+             if (href := link(mention.system, mention.code)) is not None]
+    return linked_spans(text, spans) if spans else text
+
+
+def linked_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> Markup:
+    """``text`` escaped, with each ``(start, end, href)`` span (in order, apart) made a link."""
     parts: list[Markup] = []
     position = 0
-    for mention in mentions(text):
-        href = link(mention.system, mention.code)
-        if href is None:
-            continue
-        parts.append(escape(text[position:mention.start]))
-        parts.append(Markup('<a href="{}">{}</a>').format(href, mention.code))
-        position = mention.end
-    if not parts:
-        return text
+    for start, end, href in spans:
+        parts.append(escape(text[position:start]))
+        parts.append(Markup('<a href="{}">{}</a>').format(href, text[start:end]))
+        position = end
     parts.append(escape(text[position:]))
     return Markup("").join(parts)

@@ -136,13 +136,10 @@ def equivalents_list(settings: PageSettings, from_page: str, record: CodeRecord 
     """The record's codes of other systems for the same service, linked where the site has their page."""
     if record is None or not record.equivalents:
         return ()
-    lines = []
-    for system, code, reason in record.equivalents:
-        page = urls.code_page(system, code) if settings.catalog.official.exists(system, code) or settings.catalog.curated(
-            system, code) else None
-        title = settings.catalog.official.title(system, code) or ""
-        href = urls.relative(from_page, page) if page else ""
-        lines.append(CodeLine(Link(f"{SYSTEMS[system].name} {code}", href), title, reason or ""))
+    link = code_linker(settings, from_page)
+    lines = [CodeLine(Link(f"{SYSTEMS[system].name} {code}", link(system, code) or ""),
+                      settings.catalog.official.title(system, code) or "", reason or "")
+             for system, code, reason in record.equivalents]
     return (CodeList("Same service in other code systems", "other-code-systems", tuple(lines)),)
 
 
@@ -174,12 +171,13 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
     """
     path = urls.code_page(system, key)
     record = settings.catalog.curated(system, key)
+    link = code_linker(settings, path)
     inherited = None
     if record is None:
         group = next((group for group in groups if group is not None), None)
         if group is not None:
             inherited = replace(group, label=f"About {group.label}", href=urls.built(urls.relative(path, group.href)),
-                                summary=linked(group.summary, code_linker(settings, path)))
+                                summary=linked(group.summary, link))
     fields: dict[str, Any] = dict(
         path=path,
         root=urls.root_of(path),
@@ -193,7 +191,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         breadcrumbs=(),
         plain_name=record.name if record else None,
         common_names=", ".join(record.common_names) if record else "",
-        sections=plain_sections(record, code_linker(settings, path)),
+        sections=plain_sections(record, link),
         inherited=inherited,
         provenance=provenance(record),
         policies=tuple(policy_line(policy) for policy in settings.catalog.policies_for(system, key)),

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import urls
 from ..codes import SYSTEMS
 from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
+from ..prose_codes import linked_spans
 from ..search_index import SearchDocument
 from .common import GroupText, PageSettings, code_page, curated_search_fields, record_group, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
@@ -66,14 +67,8 @@ class IcdCmPages:
 
     def linked(self, from_page: str, text: str) -> Markup:
         """Note text with its code references ("E11.-", "(E08-E13)") turned into links."""
-        parts: list[Markup] = []
-        position = 0
-        for start, end, target in code_references(self.release, text):
-            parts.append(escape(text[position:start]))
-            parts.append(Markup('<a href="{}">{}</a>').format(self.link_to(from_page, target), text[start:end]))
-            position = end
-        parts.append(escape(text[position:]))
-        return Markup("").join(parts)
+        return linked_spans(text, ((start, end, self.link_to(from_page, target))
+                                   for start, end, target in code_references(self.release, text)))
 
     def short_name(self, node: CmNode) -> str:
         """How breadcrumbs and note headings name a level: "Chapter 4", "E08–E13", "E11"."""
