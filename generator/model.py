@@ -87,6 +87,8 @@ class VocabularyEntry:
     codes: tuple[str, ...]
     source_path: str
     line: int
+    #: Its place in its file's ``entries``, for messages about its fields.
+    index: int
 
 
 @dataclass

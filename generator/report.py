@@ -58,6 +58,7 @@ def built_editions(catalog: Catalog) -> dict[str, str]:
 
 def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
     report = Report()
+    current = built_editions(catalog)
     for (system, _), record in catalog.records.items():
         report.records[system] += 1
         report.statuses[record.status] += 1
@@ -67,8 +68,6 @@ def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
             report.grades.append(grade)
             if grade > GRADE_LIMIT:
                 report.hard.append((record.source_path, grade))
-    current = built_editions(catalog)
-    for (system, _), record in catalog.records.items():
         if system in current and record.edition and record.edition != current[system]:
             report.stale.append((record.source_path, record.edition, current[system]))
     for builder in builders:

@@ -52,8 +52,12 @@ class _Reader:
         except ValueError:
             return path.as_posix()
 
-    def read(self, path: Path, schema: Schema, system: str) -> LinedDict | None:
-        """Parse and schema-check one file; ``None`` when it has problems (already recorded)."""
+    def read(self, path: Path, schema: Schema, system: str | None) -> LinedDict | None:
+        """Parse and schema-check one file; ``None`` when it has problems (already recorded).
+
+        ``system`` is the code system its codes are checked in; ``None``: the one the file declares in its
+        ``system`` field (ICD-10-CM when it declares none it knows).
+        """
         data, problem = load_yaml(path, self.shown(path))
         if problem:
             self.problems.append(problem)
@@ -62,6 +66,8 @@ class _Reader:
         if not isinstance(data, LinedDict):
             self.problems.append(where.problem(f"expected a mapping of fields, got {type(data).__name__}"))
             return None
+        if system is None:
+            system = data.get("system") if data.get("system") in SYSTEMS else "icd10cm"
         problems = schema.check(data, Where(where.path, data.line, ""), CheckContext(system))
         self.problems += problems
         return None if problems else data
@@ -230,7 +236,7 @@ def _read_families(reader: _Reader, path: Path) -> list[Family]:
 
 
 def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
-    data = reader.read(path, VOCABULARY_FILE, system=_declared_system(path))
+    data = reader.read(path, VOCABULARY_FILE, system=None)
     if data is None:
         return []
     system = data["system"]
@@ -252,16 +258,9 @@ def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
                 reader.problems.append(Where(where.path, item["say"].lines[position], f"{where.field}.say[{position}]")
                                        .problem(f"{phrase!r} has only stop words: search can never find it"))
         entries.append(VocabularyEntry(system, say, item.get("title_words"), tuple(item.get("codes") or ()),
-                                       reader.shown(path), where.line))
+                                       reader.shown(path), where.line, index))
     reader.raw[reader.shown(path)] = data
     return entries
-
-
-def _declared_system(path: Path) -> str:
-    """The system a vocabulary file declares (for checking its codes), or ICD-10-CM when it is unreadable."""
-    data, _ = load_yaml(path, path.name)
-    system = data.get("system") if isinstance(data, dict) else None
-    return system if system in SYSTEMS else "icd10cm"
 
 
 def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
@@ -334,17 +333,16 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
 
     prefixes: dict[str, set[str]] = {}
     for entry in content.vocabulary:
-        if entry.system not in official.systems():
+        if entry.system not in official.systems() or not entry.codes:
             continue
         if entry.system not in prefixes:
             known = set(official.titles(entry.system))
             prefixes[entry.system] = {code.replace(".", "")[:length] for code in known for length in range(1, 8)}
-        items = reader.raw[entry.source_path]["entries"]
-        index = items.lines.index(entry.line)
+        codes = reader.raw[entry.source_path]["entries"][entry.index]["codes"]
         for position, code in enumerate(entry.codes):
             if code.replace(".", "") not in prefixes[entry.system]:
-                reader.problems.append(Problem(entry.source_path, items[index]["codes"].lines[position],
-                                               f"entries[{index}].codes[{position}]",
+                reader.problems.append(Problem(entry.source_path, codes.lines[position],
+                                               f"entries[{entry.index}].codes[{position}]",
                                                f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
 
     for policy in content.policies:
@@ -360,23 +358,12 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
 def _check_prose_codes(record: CodeRecord, data: LinedDict, reader: _Reader, official: OfficialCodes) -> None:
     """Every code named in a record's text must be an official code of the releases that were read."""
     loaded = set(official.systems())
-
-    def check(text: str, line: int, field_name: str) -> None:
+    for text, line, field_name in _texts(data):
         for mention in mentions(text):
             if mention.certain and mention.system in loaded and not official.exists(mention.system, mention.code):
                 reader.problems.append(Problem(record.source_path, line, field_name,
                                                f"{mention.code!r} is not a code of the official "
                                                f"{SYSTEMS[mention.system].name} release"))
-
-    for name, value in data.items():
-        if isinstance(value, str) and name not in ("code", "system", "status", "edition"):
-            check(value, data.lines[name], name)
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, str):
-                    check(item, value.lines[index], f"{name}[{index}]")
-                elif isinstance(item, dict) and isinstance(item.get("reason"), str):
-                    check(item["reason"], value.lines[index], f"{name}[{index}].reason")
 
 
 def _warnings(content: Content, reader: _Reader, official: OfficialCodes) -> list[Problem]:

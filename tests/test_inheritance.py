@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -36,9 +35,8 @@ def _pages(content: Path, official: OfficialCodes) -> dict[str, object]:
     return builders
 
 
-def test_nearest_group_wins_and_own_record_wins(tmp_path: Path, official: OfficialCodes) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
+def test_nearest_group_wins_and_own_record_wins(content_dir: Path, official: OfficialCodes) -> None:
+    content = content_dir
     _record(content, "icd10cm", "E11.6", "Type 2 diabetes with other complications", "Diabetes with other named problems.")
     _record(content, "icd10cm", "E11.64", "Type 2 diabetes with low blood sugar", "Own words for E11.64.")
     builders = _pages(content, official)
@@ -66,9 +64,8 @@ def test_codes_far_from_any_group_inherit_nothing(official: OfficialCodes) -> No
     assert builders["hcpcs"].code_page("G0124").inherited is None
 
 
-def test_pcs_and_hcpcs_groups(tmp_path: Path, official: OfficialCodes) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
+def test_pcs_and_hcpcs_groups(content_dir: Path, official: OfficialCodes) -> None:
+    content = content_dir
     builders = _pages(content, official)
     pcs = builders["icd10pcs"].code_page("0DTJ4ZZ").inherited
     assert (pcs.label, pcs.href, pcs.reviewed) == (
@@ -86,9 +83,8 @@ def test_pcs_and_hcpcs_groups(tmp_path: Path, official: OfficialCodes) -> None:
     assert "### Summary\n\nRemoval of the whole appendix." in table.paragraphs
 
 
-def test_codes_named_in_sections_are_linked(tmp_path: Path, official: OfficialCodes) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
+def test_codes_named_in_sections_are_linked(content_dir: Path, official: OfficialCodes) -> None:
+    content = content_dir
     (content / "icd10cm/E11.65.yaml").write_text(
         'code: "E11.65"\nsystem: icd10cm\nstatus: draft\nname: Type 2 diabetes with high blood sugar\n'
         'summary: Compare E11.649 & J9035; vitamin B12 and E99 stay text.\n', encoding="utf-8")
@@ -98,9 +94,8 @@ def test_codes_named_in_sections_are_linked(tmp_path: Path, official: OfficialCo
         "vitamin B12 and E99 stay text.")
 
 
-def test_modifier_pages_inherit_the_modifiers_record(tmp_path: Path, official: OfficialCodes) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
+def test_modifier_pages_inherit_the_modifiers_record(content_dir: Path, official: OfficialCodes) -> None:
+    content = content_dir
     _record(content, "hcpcs", "modifiers", "HCPCS modifiers", "Two-character codes that add a fact about a service.")
     builders = _pages(content, official)
     inherited = builders["hcpcs"].code_page("modifier-GY").inherited

@@ -58,8 +58,8 @@ def test_every_entry_has_terms_and_phrases() -> None:
 def test_code_entries_apply_to_every_code_they_start() -> None:
     from generator.model import VocabularyEntry
 
-    vocabulary = Vocabulary([VocabularyEntry("icd10cm", ("shingles",), None, ("B02",), "v.yaml", 3),
-                             VocabularyEntry("icd10cm", ("zoster eye",), None, ("B02.3",), "v.yaml", 5)])
+    vocabulary = Vocabulary([VocabularyEntry("icd10cm", ("shingles",), None, ("B02",), "v.yaml", 3, 0),
+                             VocabularyEntry("icd10cm", ("zoster eye",), None, ("B02.3",), "v.yaml", 5, 1)])
     assert vocabulary.code_phrases("icd10cm", "B02.31") == [("zoster eye", 0), ("shingles", 1)]
     assert vocabulary.code_phrases("icd10cm", "B02") == [("shingles", 0)]
     assert vocabulary.code_phrases("icd10cm", "B01.9") == []
