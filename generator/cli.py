@@ -208,13 +208,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "content-report":
         from .pages import page_builders
-        from .pages.assets import material_stylesheets
+        from .pages.assets import code_page_stylesheet
         from .pages.common import PageSettings
         from .report import content_report, format_report
 
         official = _official(args)
         catalog = Catalog(load_content(args.content, shown_root=args.content.resolve().parent, official=official), official)
-        settings = PageSettings(catalog, SiteSettings.from_options(args.site_url, args.repo_url), material_stylesheets())
+        settings = PageSettings(catalog, SiteSettings.from_options(args.site_url, args.repo_url),
+                                (code_page_stylesheet(args.templates).path,))
         report = content_report(catalog, page_builders(catalog, settings))
         print(format_report(report, {key: system.name for key, system in SYSTEMS.items()}))
         return 0

@@ -7,7 +7,9 @@ its codes (CPT ``96417``, ICD-10-CM ``E11.65``, ICD-10-PCS ``0DTJ4ZZ``, HCPCS
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -23,6 +25,17 @@ class CodeSystem:
     description: str
     #: Keys of code groups a record may describe besides single codes (ICD-10-PCS tables), if any.
     group_pattern: re.Pattern[str] | None = None
+    #: What a policy may name as a group of codes (a prefix holds every code it begins), besides codes.
+    prefix_pattern: re.Pattern[str] | None = None
+
+
+#: The HCPCS group key that stands for every modifier (one record describes them all; a policy may name it).
+HCPCS_MODIFIERS = "modifiers"
+
+
+def modifier_key(modifier: str) -> str:
+    """The page key of a HCPCS modifier: ``modifier-GY`` (modifiers share the HCPCS folder with codes)."""
+    return f"modifier-{modifier}"
 
 
 SYSTEMS: dict[str, CodeSystem] = {
@@ -45,6 +58,8 @@ SYSTEMS: dict[str, CodeSystem] = {
             long_name="International Classification of Diseases, 10th Revision, Clinical Modification",
             pattern=re.compile(r"[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?"),
             example="E11.65",
+            # A category or subcategory is already a code; a policy may also name a letter ("C").
+            prefix_pattern=re.compile(r"[A-Z][0-9A-Z]{0,2}"),
             description=(
                 "Diagnosis codes: the conditions, injuries and reasons for a visit, used on "
                 "every US medical claim and record. Published by the CDC."
@@ -58,6 +73,8 @@ SYSTEMS: dict[str, CodeSystem] = {
             example="0DTJ4ZZ",
             # A table (its first three characters) or a table and body part (four).
             group_pattern=re.compile(r"[0-9A-HJ-NP-Z]{3,4}"),
+            # A section ("0"), body system ("0D"), table ("0DT") or any longer prefix.
+            prefix_pattern=re.compile(r"[0-9A-HJ-NP-Z]{1,6}"),
             description=(
                 "Seven-character codes for procedures done to hospital inpatients, built from a "
                 "table of body systems, operations and approaches. Published by CMS."
@@ -70,7 +87,9 @@ SYSTEMS: dict[str, CodeSystem] = {
             pattern=re.compile(r"[A-Z]\d{4}"),
             example="J9035",
             # One record describes all modifiers (content/hcpcs/modifiers.yaml): every modifier page shows it.
-            group_pattern=re.compile(r"modifiers"),
+            group_pattern=re.compile(HCPCS_MODIFIERS),
+            # A letter's codes ("J": drugs) or any shorter stem ("E06").
+            prefix_pattern=re.compile(r"[A-Z]\d{0,3}"),
             description=(
                 "Codes for drugs, supplies, equipment, ambulance rides and services that CPT "
                 "does not cover. Published by CMS."
@@ -161,6 +180,26 @@ class CodeRange:
         return first <= key[: len(first)] and key[: len(last)] <= last
 
 
+def stretch(span: CodeRange, keys: Sequence[str]) -> tuple[int, int]:
+    """Where ``span``'s codes lie in ``keys`` (sort keys in code order): the slice ``keys[start:end]``.
+
+    Membership is by prefix, so a range's codes lie in one stretch of code order. CPT's F, T
+    and U codes sort among the numbers, so a CPT stretch may hold codes of another kind: test
+    each with ``in`` when that matters.
+    """
+    last = sort_key(span.last)
+    # Every key that begins with ``last`` sorts before ``last`` followed by a character above all code characters.
+    return bisect.bisect_left(keys, sort_key(span.first)), bisect.bisect_left(keys, last + "\x7f")
+
+
+def scope_stretch(system: str, scope: CodeRange, keys: Sequence[str]) -> tuple[int, int]:
+    """Where a policy scope's code pages lie in ``keys`` (sort keys of a system's page keys, in code order)."""
+    if system == "hcpcs" and scope.first == HCPCS_MODIFIERS:
+        # Modifier pages (``modifier-GY``) sort after every code: their stretch is the keys' end.
+        return bisect.bisect_left(keys, modifier_key("")), len(keys)
+    return stretch(scope, keys)
+
+
 class RangeError(ValueError):
     """A range or code reference that cannot be parsed; the message says why."""
 
@@ -185,6 +224,33 @@ def parse_code_or_range(system: str, text: str) -> str | CodeRange:
     if len(codes) == 1:
         return codes[0]
     first, last = codes
+    if sort_key(first) > sort_key(last):
+        raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
+    return CodeRange(first, last)
+
+
+def parse_scope(system: str, text: str) -> CodeRange:
+    """Parse what a policy covers: a code, a prefix (``"E11"``, ``"0DT"``, ``"J"``) or a range of either;
+    for HCPCS also ``"modifiers"``, every modifier.
+
+    A single code or prefix becomes a range of itself: ranges compare by prefix, so
+    ``E11`` holds ``E11.65`` and ``0-0`` holds every ICD-10-PCS code of section 0.
+    Raises :class:`RangeError` with a message suitable for the user.
+    """
+    if not isinstance(text, str):
+        raise RangeError(f"expected a code, prefix or range as a string, got {text!r}")
+    parts = text.split("-")
+    if len(parts) > 2:
+        raise RangeError(f"malformed range {text!r}: expected 'FIRST-LAST'")
+    info = SYSTEMS[system]
+    if system == "hcpcs" and text == HCPCS_MODIFIERS:
+        return CodeRange(text, text)  # every modifier (see relations.PolicyReach)
+    codes = [normalise_code(system, part) for part in parts]
+    for part, code in zip(parts, codes):
+        if not (is_well_formed(system, code) or (info.prefix_pattern and info.prefix_pattern.fullmatch(code))):
+            shapes = f"a {info.name} code (e.g. {info.example})" + (" or a code prefix" if info.prefix_pattern else "")
+            raise RangeError(f"malformed code {part.strip()!r} in {text!r}: not {shapes}")
+    first, last = codes[0], codes[-1]
     if sort_key(first) > sort_key(last):
         raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
     return CodeRange(first, last)

@@ -51,15 +51,22 @@ class Policy:
     title: str
     identifier: str | None
     url: str
-    date: datetime.date
-    date_type: str
+    date: datetime.date | None
+    date_type: str | None
     summary: str
-    #: Per system: the single codes and the ranges the document names.
-    codes: dict[str, tuple[str, ...]]
-    ranges: dict[str, tuple[CodeRange, ...]]
+    #: Per system: what the document covers, each code or prefix as a range of itself (``E11-E11``).
+    scopes: dict[str, tuple[CodeRange, ...]]
+    #: One of :data:`generator.schema.POLICY_KINDS`.
+    kind: str = "payer policy"
+    #: The part of the document cited (``Section I.C.4``), if it is cited in part.
+    section: str | None = None
+    #: How its URL was verified.
+    checked: str = ""
+    #: The name code pages list it by, when it covers many codes.
+    short_title: str | None = None
 
     def covers(self, system: str, code: str) -> bool:
-        return code in self.codes.get(system, ()) or any(code in span for span in self.ranges.get(system, ()))
+        return any(code in scope for scope in self.scopes.get(system, ()))
 
 
 @dataclass(frozen=True)

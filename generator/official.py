@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .codes import is_group_key
+from .codes import is_group_key, modifier_key
 from .errors import Abort
 from .sources import cms_files
 
@@ -44,6 +44,15 @@ class OfficialCodes:
         if system not in self._titles:
             self._titles[system] = _titles_of(system, getattr(self, system))
         return self._titles[system]
+
+    def page_keys(self, system: str) -> list[str]:
+        """The key of every code page of ``system``: its codes and headers, and for HCPCS its modifiers
+        (``modifier-GY``); none for a system not read."""
+        if system not in self.systems():
+            return []
+        if system == "hcpcs":
+            return [*self.hcpcs.codes, *(modifier_key(code) for code in self.hcpcs.modifiers)]
+        return list(self.titles(system))
 
     def exists(self, system: str, code: str) -> bool:
         if system == "cpt":

@@ -22,7 +22,7 @@ from typing import Any
 from .errors import InvalidContent
 from .model import Content
 from .pages import page_builders
-from .pages.assets import material_stylesheets
+from .pages.assets import code_page_stylesheet
 from .pages.common import PageSettings
 from .pages.render import CODE_TEMPLATE, environment, render_code_page
 from .relations import Catalog
@@ -77,6 +77,7 @@ class Preview:
         self.official = official
         self.site = site
         self.template = environment(templates_dir, html=True).get_template(CODE_TEMPLATE)
+        self.stylesheets = (code_page_stylesheet(templates_dir).path,)
         self.outputs = outputs
         self.content = load()
 
@@ -92,7 +93,7 @@ class Preview:
             return None
         catalog = Catalog(content, self.official)
         builders = {builder.system: builder
-                    for builder in page_builders(catalog, PageSettings(catalog, self.site, material_stylesheets()))}
+                    for builder in page_builders(catalog, PageSettings(catalog, self.site, self.stylesheets))}
         touched = touched_codes(self.content, content,
                                 {system: builder.code_keys() for system, builder in builders.items()})
         published = {system: set(builder.code_keys()) for system, builder in builders.items()}

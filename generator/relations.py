@@ -5,11 +5,10 @@ Everything a page shows about other codes is computed here, so templates only pr
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .codes import is_group_key, sort_key
+from .codes import is_group_key, scope_stretch, sort_key, stretch
 from .model import CodeRecord, Content, Family, Policy
 from .official import OfficialCodes
 
@@ -63,10 +62,12 @@ class Catalog:
                 for code in members:
                     self._family_of[(system, code)] = family
                 self._members[family] = [self.records[(system, code)] for code in members]
-        self._policies: dict[str, list[Policy]] = {}
-        for policy in content.policies:
-            for system in set(policy.codes) | set(policy.ranges):
-                self._policies.setdefault(system, []).append(policy)
+        self._policy_reach = PolicyReach(content.policies, set(self.official.systems()), {
+            # An official system's pages are its release's codes; a curated system's (CPT), its records.
+            system: sorted(self.official.page_keys(system) if system in self.official.systems()
+                           else codes_by_system.get(system, ()), key=sort_key)
+            for system in {*self.official.systems(), *codes_by_system}
+        })
 
     def curated_systems(self) -> list[str]:
         """Systems whose pages come from curated records grouped by families (CPT)."""
@@ -106,14 +107,10 @@ class Catalog:
         keys = [sort_key(code) for code in codes]
         chains: dict[str, list[Family]] = {}
         for family in self.families(system):
-            index = bisect.bisect_left(keys, sort_key(family.range.first))
-            last = sort_key(family.range.last)
-            # Membership is by prefix, so a range's codes lie in one stretch of code order (CPT's F, T and U
-            # codes sort among the numbers, so the stretch may hold codes of another kind: test each).
-            while index < len(codes) and keys[index][: len(last)] <= last:
-                if codes[index] in family.range:
-                    chains.setdefault(codes[index], []).append(family)
-                index += 1
+            start, end = stretch(family.range, keys)
+            for code in codes[start:end]:
+                if code in family.range:
+                    chains.setdefault(code, []).append(family)
         return {code: tuple(sorted(chain, key=lambda family: family.range.width)) for code, chain in chains.items()}
 
     def records_under(self, system: str, group: str) -> list[tuple[str, CodeRecord]]:
@@ -129,8 +126,13 @@ class Catalog:
         return self.records[(system, code)].name
 
     def policies_for(self, system: str, code: str) -> tuple[Policy, ...]:
-        return tuple(sorted((policy for policy in self._policies.get(system, ()) if policy.covers(system, code)),
-                            key=lambda policy: (policy.publisher, policy.title)))
+        """The policies covering a code, in page order: by kind (the order :data:`POLICY_ORDER` gives the
+        system), then the most specific first (fewest codes covered), then by title."""
+        return self._policy_reach.covering(system, code)
+
+    @property
+    def policy_reach(self) -> PolicyReach:
+        return self._policy_reach
 
     def add_ons_of(self, system: str, code: str) -> tuple[Related, ...]:
         """The add-on codes whose records name ``code`` as a primary code."""
@@ -176,3 +178,72 @@ def family_ancestors(parent: dict[Family, Family], family: Family) -> list[Famil
         trail.append(above)
         above = parent.get(above)
     return trail[::-1]
+
+
+#: The order pages list policy kinds in, per system: guidelines first for ICD-10, coverage and payment
+#: for CPT and HCPCS.
+POLICY_ORDER: dict[str, tuple[str, ...]] = {
+    "icd10cm": ("guideline", "manual chapter", "national coverage determination", "local coverage determination",
+                "billing article", "payer policy"),
+    "icd10pcs": ("guideline", "manual chapter", "national coverage determination", "local coverage determination",
+                 "billing article", "payer policy"),
+    "cpt": ("national coverage determination", "local coverage determination", "billing article", "manual chapter",
+            "payer policy", "guideline"),
+    "hcpcs": ("national coverage determination", "local coverage determination", "billing article", "manual chapter",
+              "payer policy", "guideline"),
+}
+
+
+#: A document covering at least this share of a system's code pages is general for the system (the ICD-10-CM
+#: conventions, the NCCI manual's general chapter): code pages link the list of them, rather than each.
+GENERAL_SHARE = 0.9
+
+
+class PolicyReach:
+    """Which published codes each policy covers, computed once over every system's codes in code order."""
+
+    def __init__(self, policies: Sequence[Policy], complete: set[str], codes: dict[str, list[str]]) -> None:
+        """``codes``: every published code per system, in code order; ``complete``: the systems whose codes
+        are all known (the official releases read; CPT's numbers are not public, only its records are here)."""
+        self._codes = codes
+        self._complete = complete
+        self._position = {system: {code: index for index, code in enumerate(keys)} for system, keys in codes.items()}
+        keys = {system: [sort_key(code) for code in system_codes] for system, system_codes in codes.items()}
+        #: Per system: (policy, its code stretches) for every policy naming the system.
+        self._stretches: dict[str, list[tuple[Policy, tuple[tuple[int, int], ...]]]] = {}
+        self._counts: dict[tuple[str, str], int] = {}
+        for policy in policies:
+            for system, scopes in policy.scopes.items():
+                stretches = tuple(scope_stretch(system, scope, keys.get(system, [])) for scope in scopes)
+                self._stretches.setdefault(system, []).append((policy, stretches))
+                self._counts[(policy.id, system)] = len(self._covered(system, policy, stretches))
+
+    def _covered(self, system: str, policy: Policy, stretches: Sequence[tuple[int, int]]) -> set[int]:
+        codes = self._codes.get(system, [])
+        return {index for start, end in stretches for index in range(start, end)
+                if system != "cpt" or policy.covers(system, codes[index])}
+
+    def count(self, policy: Policy, system: str) -> int:
+        """How many of the system's published codes the policy covers."""
+        return self._counts.get((policy.id, system), 0)
+
+    def total(self, system: str) -> int:
+        return len(self._codes.get(system, ()))
+
+    def general(self, policy: Policy, system: str) -> bool:
+        """Whether the policy covers so much of a system whose codes are all known (at least
+        :data:`GENERAL_SHARE` of its pages) that it is a general document for the system, not about a code."""
+        return system in self._complete and 0 < self.total(system) and \
+            self.count(policy, system) >= GENERAL_SHARE * self.total(system)
+
+    def everywhere(self, policy: Policy, system: str) -> bool:
+        """Whether the policy covers every code of a system whose codes are all known."""
+        return system in self._complete and 0 < self.total(system) == self.count(policy, system)
+
+    def covering(self, system: str, code: str) -> tuple[Policy, ...]:
+        position = self._position.get(system, {}).get(code)
+        found = [policy for policy, stretches in self._stretches.get(system, ())
+                 if (any(start <= position < end for start, end in stretches) and (system != "cpt" or policy.covers(system, code))
+                     if position is not None else policy.covers(system, code))]
+        order = POLICY_ORDER[system]
+        return tuple(sorted(found, key=lambda policy: (order.index(policy.kind), self.count(policy, system), policy.title)))

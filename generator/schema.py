@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .codes import SYSTEMS, RangeError, is_group_key, is_well_formed, normalise_code, parse_code_or_range
+from .codes import SYSTEMS, RangeError, is_group_key, is_well_formed, normalise_code, parse_code_or_range, parse_scope
 from .errors import Problem
 from .yaml_source import LinedDict, LinedList
 
@@ -185,6 +185,17 @@ class CodeOrRange(FieldType):
         return []
 
 
+class CodeScope(FieldType):
+    describe = "code, code prefix or range `FIRST-LAST`"
+
+    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
+        try:
+            parse_scope(context.system, value)
+        except RangeError as error:
+            return [where.problem(str(error))]
+        return []
+
+
 @dataclass(frozen=True)
 class ListOf(FieldType):
     item: FieldType
@@ -333,10 +344,15 @@ CODE_RECORD = Schema(
     ),
 )
 
+#: Examples of prefixes a policy may name, per system, for the schema's documentation.
+_SCOPE_EXAMPLES = {"cpt": "none: CPT ranges such as `99202-99215`", "icd10cm": "`E11`, a chapter as `A00-B99`",
+                   "icd10pcs": "`0` for a section, `0DT` for a table", "hcpcs": "`J`, `E06`"}
+
 POLICY_CODES = Schema(
     "codes per system",
     tuple(
-        Field(key, ListOf(CodeOrRange()), f"{system.name} codes and ranges the policy covers.", system=key)
+        Field(key, ListOf(CodeScope()), f"{system.name} codes the policy covers: codes, prefixes that stand for "
+              f"every code they begin (e.g. {_SCOPE_EXAMPLES[key]}) and ranges of either.", system=key)
         for key, system in SYSTEMS.items()
     ),
 )
@@ -345,6 +361,9 @@ POLICY_CODES = Schema(
 POLICY_KINDS = ("guideline", "manual chapter", "national coverage determination", "local coverage determination",
                 "billing article", "payer policy")
 
+#: Code pages name a document covering many codes by a short title: each byte is repeated on thousands of pages.
+SHORT_TITLE_LIMIT = 60
+
 POLICY_RECORD = Schema(
     "a policy record",
     (
@@ -352,10 +371,14 @@ POLICY_RECORD = Schema(
               "Identifier; must equal the file name.", required=True),
         Field("publisher", Text(), "Who publishes it (health plan, CMS, contractor).", required=True),
         Field("title", Text(), "The document's title.", required=True),
+        Field("short_title", Text(max_length=SHORT_TITLE_LIMIT), "A short name for the lists on code pages "
+              f"(at most {SHORT_TITLE_LIMIT} characters, e.g. `ICD-10-CM Guidelines, Section I.C.4`); the title by default."),
         Field("identifier", Text(), "The publisher's number for it (article, manual chapter, policy number)."),
         Field("url", Pattern(r"https://\S+", "an https:// URL"), "Where the public document is. Required: no URL, no policy.", required=True),
-        Field("date", Date(), "Its effective, revision or publication date.", required=True),
-        Field("date_type", Choice(("effective", "revised", "published")), "Which kind of date `date` is.", required=True),
+        Field("date", Date(), "Its effective, revision or publication date, as seen in the document. Left out "
+              "when no date could be verified."),
+        Field("date_type", Choice(("effective", "revised", "published")), "Which kind of date `date` is; "
+              "required with `date`."),
         Field("codes", POLICY_CODES, "Codes and ranges it covers, per system (`cpt`, `icd10cm`, `icd10pcs`, `hcpcs`).", required=True),
         Field("summary", Text(), "One line, in our own words: what it says about these codes.", required=True),
         Field("kind", Choice(POLICY_KINDS), "What kind of document it is; pages group policies by kind.", required=True),

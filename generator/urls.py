@@ -8,6 +8,7 @@ under any GitHub Pages prefix.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote_plus
 
 from .codes import CodeRange
 
@@ -19,6 +20,23 @@ def code_page(system: str, code: str) -> str:
 
 def family_page(system: str, span: CodeRange) -> str:
     return f"{system}/{span.slug}.md"
+
+
+#: The list of every HCPCS modifier.
+MODIFIERS_PAGE = "hcpcs/modifiers.md"
+
+#: The index of every policy and guideline document.
+POLICIES_INDEX = "policies/index.md"
+
+
+def policy_page(policy_id: str) -> str:
+    """The Markdown page of one policy record, e.g. ``policies/ncd-210-3.md``."""
+    return f"policies/{policy_id}.md"
+
+
+def search_page(query: str) -> str:
+    """The search page with ``query`` filled in (it runs on load)."""
+    return "search.html?q=" + quote_plus(query)
 
 
 def system_page(system: str) -> str:

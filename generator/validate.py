@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .codes import SYSTEMS, CodeRange, parse_code_or_range, sort_key
+from .codes import SYSTEMS, CodeRange, is_well_formed, parse_code_or_range, parse_scope, scope_stretch, sort_key
 from .errors import InvalidContent, Problem
 from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyEntry
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
@@ -176,25 +176,31 @@ def _read_policy(reader: _Reader, path: Path) -> Policy | None:
     if data["id"] != path.stem:
         reader.identity_problem(data, path, "id", path.stem)
         return None
-    codes: dict[str, tuple[str, ...]] = {}
-    ranges: dict[str, tuple[CodeRange, ...]] = {}
-    for system, entries in data["codes"].items():
-        parsed = [parse_code_or_range(system, entry) for entry in entries]
-        codes[system] = tuple(item for item in parsed if isinstance(item, str))
-        ranges[system] = tuple(item for item in parsed if isinstance(item, CodeRange))
-    reader.raw[reader.shown(path)] = data
+    shown = reader.shown(path)
+    if ("date" in data) != ("date_type" in data):
+        present, missing = ("date", "date_type") if "date" in data else ("date_type", "date")
+        reader.problems.append(Where(shown, data.lines[present], missing).problem(f"`{present}` needs `{missing}` beside it"))
+        return None
+    scopes = {system: tuple(parse_scope(system, entry) for entry in entries)
+              for system, entries in data["codes"].items()}
+    for message in style_problems(data["summary"]):
+        reader.problems.append(Problem(shown, data.lines["summary"], "summary", message))
+    reader.raw[shown] = data
     return Policy(
         id=data["id"],
-        source_path=reader.shown(path),
+        source_path=shown,
         publisher=data["publisher"].strip(),
         title=data["title"].strip(),
         identifier=(data.get("identifier") or "").strip() or None,
         url=data["url"],
-        date=data["date"],
-        date_type=data["date_type"],
+        date=data.get("date"),
+        date_type=data.get("date_type"),
         summary=data["summary"].strip(),
-        codes=codes,
-        ranges=ranges,
+        scopes=scopes,
+        kind=data["kind"],
+        section=(data.get("section") or "").strip() or None,
+        checked=data["checked"].strip(),
+        short_title=(data.get("short_title") or "").strip() or None,
     )
 
 
@@ -345,14 +351,30 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
                                                f"entries[{entry.index}].codes[{position}]",
                                                f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
 
+    known: dict[str, list[str]] = {}
     for policy in content.policies:
         codes = reader.raw[policy.source_path]["codes"]
         for system, entries in codes.items():
-            for index, entry in enumerate(entries):
-                code = parse_code_or_range(system, entry)
-                if isinstance(code, str) and not exists(system, code):
+            for index, scope in enumerate(policy.scopes[system]):
+                if system in unread or system in reader.unreadable_families:
+                    continue
+                if system == "cpt":
+                    # CPT's list of numbers is not public: a CPT code, and each end of a CPT range, must lie
+                    # in a family (every number of a family answers with its page).
+                    families = content.families.get(system, [])
+                    inside = all(any(end in family.range for family in families) for end in (scope.first, scope.last))
+                    problem = None if inside or exists(system, scope.first) else (
+                        f"{entries[index]!r} lies in no family of content/{FAMILIES_DIR}/cpt.yaml")
+                elif scope.first == scope.last and is_well_formed(system, scope.first):
+                    problem = None if exists(system, scope.first) else f"unknown code {scope.first!r}"
+                else:
+                    if system not in known:
+                        known[system] = sorted(sort_key(code) for code in official.page_keys(system))
+                    start, end = scope_stretch(system, scope, known[system])
+                    problem = None if end > start else f"no {SYSTEMS[system].name} code lies in {entries[index]!r}"
+                if problem:
                     reader.problems.append(Problem(policy.source_path, entries.lines[index],
-                                                   f"codes.{system}[{index}]", f"unknown code {code!r}"))
+                                                   f"codes.{system}[{index}]", problem))
 
 
 def _check_prose_codes(record: CodeRecord, data: LinedDict, reader: _Reader, official: OfficialCodes) -> None:

@@ -15,6 +15,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from generator.errors import InvalidContent
+from generator.official import OfficialCodes
 from generator.preview import serve_folder
 from generator.validate import load_content
 
@@ -54,10 +55,18 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
-def problems_of(content_dir: Path) -> list[str]:
-    """Every validation problem of ``content_dir`` as printed to the user (empty when valid)."""
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a file by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(content_dir: Path, official: OfficialCodes | None = None) -> list[str]:
+    """Every validation problem of ``content_dir`` as printed to the user (empty when valid), checked against
+    ``official`` if given (else codes of the official systems are not checked)."""
     try:
-        load_content(content_dir)
+        load_content(content_dir, official=official)
     except InvalidContent as error:
         return [str(problem) for problem in error.problems]
     return []

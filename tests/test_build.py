@@ -89,7 +89,8 @@ def test_add_on_relation_both_ways(site: Path) -> None:
 def test_policies_resolved_from_ranges(site: Path) -> None:
     manual = "https://www.cms.gov/Regulations-and-Guidance/Guidance/Manuals/Downloads/clm104c12.pdf"
     article = "https://www.cms.gov/medicare-coverage-database/view/article.aspx?articleid=58532"
-    expected = {"96417": [manual, article], "96365": [manual, article], "96367": [manual]}
+    # For CPT, coverage and payment documents come first: the billing article before the manual chapter.
+    expected = {"96417": [article, manual], "96365": [article, manual], "96367": [manual]}
     for code, urls in expected.items():
         links = [link for link in parse(site / f"cpt/{code}.html").links if link.startswith("https://www.cms.gov")]
         assert links == urls, code

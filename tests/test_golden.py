@@ -13,6 +13,7 @@ from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, TESTS, write_cms
 from generator.official import load_official
 from generator.pages import page_builders
 from generator.pages.common import PageSettings
+from generator.pages.policies import policy_pages
 from generator.pages.render import CODE_TEMPLATE, INDEX_TEMPLATE, environment, render_code_page, render_index_page
 from generator.relations import Catalog
 from generator.settings import SiteSettings
@@ -30,6 +31,7 @@ GOLDEN_PAGES = [
     "icd10cm/E11.65.html", "icd10cm/S72.001A.html", "icd10cm/E11.html", "icd10cm/E08-E13.md",
     "icd10pcs/0DTJ4ZZ.html", "icd10pcs/table-0DT.md",
     "hcpcs/J9035.html", "hcpcs/J9000-J9099.md", "hcpcs/family-J9000-J9999.md",
+    "policies/index.md", "policies/guidelines-cm-chapter-4.md", "policies/ncd-fixture-diabetes-drug.md",
 ]
 
 
@@ -49,6 +51,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         for key in builder.code_keys():
             page = builder.code_page(key)
             rendered[page.path] = render_code_page(code_template, page)
+    rendered.update({page.path: render_index_page(index_template, page) for page in policy_pages(catalog)})
     return rendered
 
 

@@ -17,8 +17,9 @@ from ..search_index import SearchIndexStats, write_search_index
 from ..search_thesaurus import Vocabulary
 from ..settings import SiteSettings
 from ..swap import swap_in
-from .assets import material_stylesheets
+from .assets import code_page_stylesheet
 from .common import PageSettings
+from .policies import policy_pages
 from .cpt import CptPages
 from .render import SystemPages, environment, write_code_pages, write_index_pages
 from .site import nav, write_public_files, write_site_pages
@@ -73,13 +74,14 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    settings = PageSettings(catalog, site, material_stylesheets())
+    stylesheet = code_page_stylesheet(templates_dir)
+    settings = PageSettings(catalog, site, (stylesheet.path,))
     builders = page_builders(catalog, settings)
     staging = docs_dir.with_name(docs_dir.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    index_pages = [page for builder in builders for page in builder.index_pages()]
+    index_pages = [page for builder in builders for page in builder.index_pages()] + policy_pages(catalog)
     index_stats = write_index_pages(index_pages, templates_dir, staging)
     timings["index pages"] = time.perf_counter() - started
     code_stats = write_code_pages(builders, templates_dir, staging, workers)
@@ -90,6 +92,8 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
+    (staging / stylesheet.path).parent.mkdir(parents=True, exist_ok=True)
+    (staging / stylesheet.path).write_text(stylesheet.text, encoding="utf-8")
     write_search_bundle(templates_dir, staging / SEARCH_DIR, [builder.system for builder in builders])
     # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY").
     write_public_files(staging, site.site_url,
@@ -104,7 +108,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         code_pages=code_stats.pages,
         code_page_bytes=code_stats.bytes,
         index_pages=index_stats.pages + site_pages,
-        nav=nav({builder.system: builder.nav() for builder in builders}),
+        nav=nav({builder.system: builder.nav() for builder in builders}, policies=bool(catalog.content.policies)),
         builders=builders,
         search=search,
         timings=timings,

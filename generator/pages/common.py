@@ -8,12 +8,13 @@ from typing import Any
 
 from .. import urls
 from ..codes import SYSTEMS
-from ..model import CodeRecord, Family, Policy
+from ..model import CodeRecord, Family
 from ..prose_codes import linked
 from ..relations import Catalog
 from ..schema import CODE_RECORD, ListOf
 from ..settings import SiteSettings
-from .model import (CodeLine, CodeList, CodePage, IndexPage, Inherited, Link, PolicyLine, Section, Table, anchor, escape_markdown,
+from .policies import policy_lines
+from .model import (CodeLine, CodeList, CodePage, IndexPage, Inherited, Link, Section, Table, anchor, escape_markdown,
                     meta_description)
 
 #: Fields whose list items are rendered as numbered steps rather than bullets.
@@ -111,12 +112,6 @@ def code_linker(settings: PageSettings, from_page: str) -> CodeLinker:
     return link
 
 
-def policy_line(policy: Policy) -> PolicyLine:
-    parts = [policy.publisher] + ([policy.identifier] if policy.identifier else [])
-    parts.append(f"{policy.date_type.capitalize()} {policy.date.isoformat()}")
-    return PolicyLine(policy.title, policy.url, ", ".join(parts), policy.summary)
-
-
 def code_link(from_page: str, system: str, code: str) -> Link:
     return Link(code, urls.relative(from_page, urls.code_page(system, code)))
 
@@ -178,6 +173,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         if group is not None:
             inherited = replace(group, label=f"About {group.label}", href=urls.built(urls.relative(path, group.href)),
                                 summary=linked(group.summary, link))
+    policies, everywhere = policy_lines(settings.catalog, system, key, path)
     fields: dict[str, Any] = dict(
         path=path,
         root=urls.root_of(path),
@@ -194,7 +190,8 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         sections=plain_sections(record, link),
         inherited=inherited,
         provenance=provenance(record),
-        policies=tuple(policy_line(policy) for policy in settings.catalog.policies_for(system, key)),
+        policies=policies,
+        policies_everywhere=everywhere,
         similar=curated_similar(settings, path, record),
         release=release,
         edit=settings.edit_link(system, key),

@@ -9,7 +9,7 @@ from ..codes import SYSTEMS, sort_key
 from ..model import Family
 from ..relations import Related, family_ancestors, narrowest_members
 from ..search_index import SearchDocument
-from .common import PageSettings, code_link, code_page, curated_search_fields, policy_line, system_index_page
+from .common import PageSettings, code_link, code_page, curated_search_fields, system_index_page
 from .model import Badge, CodeLine, CodePage, IndexPage, Link, Notice, Table, escape_markdown, markdown_link
 
 #: Why CPT pages show no official descriptors, and how a licensed site owner adds them (About page, CPT page).
@@ -115,7 +115,6 @@ class CptPages:
             # The heading is the plain-language name unless a licensed descriptor took its place.
             plain_name=record.name if descriptor and record else None,
             notices=tuple(notices),
-            policies=tuple(policy_line(policy) for policy in self.catalog.policies_for(self.system, code)),
             similar=tuple(self._line(path, link) for link in similar),
         )
 

@@ -8,7 +8,7 @@ from itertools import groupby
 from markupsafe import Markup, escape
 
 from .. import urls
-from ..codes import SYSTEMS
+from ..codes import HCPCS_MODIFIERS, SYSTEMS, modifier_key
 from ..model import Family
 from ..relations import family_ancestors, narrowest_members
 from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
@@ -59,9 +59,9 @@ def modifier_page(code: str) -> str:
     return f"{SYSTEM}/modifier-{code}.html"
 
 
-MODIFIERS_PAGE = f"{SYSTEM}/modifiers.md"
+MODIFIERS_PAGE = urls.MODIFIERS_PAGE
 #: The key of the record that describes all modifiers.
-MODIFIERS_GROUP = "modifiers"
+MODIFIERS_GROUP = HCPCS_MODIFIERS
 
 
 def family_page(family: Family) -> str:
@@ -84,7 +84,7 @@ class HcpcsPages:
         self.codes = sorted(release.codes)
         self.modifiers = sorted(release.modifiers)
         self._position = {code: index for index, code in enumerate(self.codes)}
-        self._keys = self.codes + [f"modifier-{code}" for code in self.modifiers]
+        self._keys = self.codes + [modifier_key(code) for code in self.modifiers]
         #: The families holding each code (content/families/hcpcs.yaml), narrowest first.
         self._chains = settings.catalog.family_chains(SYSTEM, self.codes)
 
@@ -181,7 +181,7 @@ class HcpcsPages:
         path = modifier_page(code)
         system = SYSTEMS[SYSTEM]
         return code_page(
-            self.settings, SYSTEM, f"modifier-{code}",
+            self.settings, SYSTEM, modifier_key(code),
             code=code,
             heading=entry.long_description,
             title=f"Modifier {code} – {entry.long_description} | {system.name}",
@@ -192,7 +192,7 @@ class HcpcsPages:
             badges=(Badge("Modifier", "info"), self._status(entry)),
             facts=self._facts(path, entry),
             facts_heading="Official record",
-            groups=self.groups_of(f"modifier-{code}"),
+            groups=self.groups_of(modifier_key(code)),
             edit=None,
         )
 

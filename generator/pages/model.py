@@ -108,10 +108,15 @@ class Inherited:
 
 @dataclass(frozen=True)
 class PolicyLine:
+    """One document on a code page. A document covering many codes is one short line linking its page on
+    this site (publisher, date, summary and the document's address are there); a specific one is shown whole."""
+
+    kind: str
     title: str
-    url: str
-    source: str
-    summary: str
+    href: str
+    #: Publisher, identifier and date; empty on a short line.
+    source: str = ""
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,8 @@ class CodePage:
     #: The code's place in the hierarchy: children, siblings, the table's codes, nearby codes.
     code_lists: tuple[CodeList, ...] = ()
     policies: tuple[PolicyLine, ...] = ()
+    #: When no document but those for every code of the system applies: a link to them.
+    policies_everywhere: Link | None = None
     similar: tuple[CodeLine, ...] = ()
     release: str = ""
     edit: Link | None = None

@@ -40,14 +40,16 @@ def about_page(env: jinja2.Environment, release_labels: dict[str, str]) -> tuple
     )
 
 
-def nav(system_navs: dict[str, list[object]]) -> list[object]:
-    """Home, one section per system (its index page and at most a few dozen index pages), about.
+def nav(system_navs: dict[str, list[object]], policies: bool = False) -> list[object]:
+    """Home, one section per system (its index page and at most a few dozen index pages), the policies, about.
 
     Code pages never go into the nav: every Material page carries the whole nav.
     Labels are escaped: Material prints nav labels as HTML.
     """
     entries: list[object] = [{"Home": "index.md"}]
     entries += [{SYSTEMS[system].name: items} for system, items in system_navs.items()]
+    if policies:
+        entries.append({"Policies and guidelines": urls.POLICIES_INDEX})
     entries.append({"Search": "search.md"})
     entries.append({"About the data": "about.md"})
     return escaped_nav(entries)
