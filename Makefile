@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site check content-report docs serve test schema-doc clean data bench
+.PHONY: site check check-links content-report docs serve test schema-doc clean data bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ site: $(STAMP)          ## validate content and build the whole site into site/ 
 
 check: $(STAMP)         ## validate content/ only
 	$(PY) -m generator check
+
+check-links: $(STAMP)   ## fetch every policy URL live (skipped with a message when there is no network)
+	$(PY) -m generator check-links
 
 content-report: $(STAMP) ## per system and level: code pages with their own, inherited or no plain language; readability
 	$(PY) -m generator content-report

@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="also print problems as GitHub Actions annotations")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate content/ only")
+    commands.add_parser("check-links", help="fetch every policy URL (needs a network; skipped with a message without one)")
     commands.add_parser("content-report", help="how many code pages have their own, inherited or no plain language")
     commands.add_parser("docs", help="validate and write the staging docs folder and MkDocs config")
     commands.add_parser("build", help="validate, write the docs and build the site with MkDocs (strict)")
@@ -206,6 +207,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {path.relative_to(args.content.resolve().parent).as_posix()}: "
               "fill in the required fields, then run `make check`")
         return 0
+    if args.command == "check-links":
+        return _check_links(args)
     if args.command == "content-report":
         from .pages import page_builders
         from .pages.assets import code_page_stylesheet
@@ -236,6 +239,23 @@ def run(args: argparse.Namespace) -> int:
     with build_lock(args.build_dir):
         recover(args.site_dir)
         return _build(args, started)
+
+
+def _check_links(args: argparse.Namespace) -> int:
+    from .links import check_links, network_available
+
+    content = load_content(args.content, shown_root=args.content.resolve().parent, official=_official(args))
+    if not network_available():
+        print("check-links: no network here (www.cms.gov does not resolve); skipped, nothing was checked")
+        return 0
+    results = check_links(content.policies)
+    broken = [(policy, result) for policy, result in results if not result.ok]
+    for policy, result in broken:
+        answer = f"HTTP {result.status}" if result.status is not None else "no answer"
+        print(f"{policy.source_path}: url: {answer}{f' ({result.error})' if result.error else ''}: {policy.url}")
+    print(f"check-links: {len({result.url for _, result in results})} URLs of {len(results)} policies checked, "
+          f"{len({result.url for _, result in broken})} broken")
+    return 1 if broken else 0
 
 
 def _build(args: argparse.Namespace, started: float) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .codes import SYSTEMS, CodeRange, is_well_formed, parse_code_or_range, parse_scope, scope_stretch, sort_key
 from .errors import InvalidContent, Problem
+from .links import form_problem
 from .model import CodeRecord, Content, Family, Policy, SimilarPick, VocabularyEntry
 from .official import OFFICIAL_SYSTEMS, OfficialCodes
 from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, CheckContext, Schema, Where
@@ -185,6 +186,8 @@ def _read_policy(reader: _Reader, path: Path) -> Policy | None:
               for system, entries in data["codes"].items()}
     for message in style_problems(data["summary"]):
         reader.problems.append(Problem(shown, data.lines["summary"], "summary", message))
+    if problem := form_problem(data["url"]):
+        reader.problems.append(Problem(shown, data.lines["url"], "url", f"{data['url']!r} {problem}"))
     reader.raw[shown] = data
     return Policy(
         id=data["id"],
@@ -462,6 +465,13 @@ def load_content(content_dir: Path, shown_root: Path | None = None, official: Of
                                                    f"duplicate code {record.code!r}, also in {records[key].source_path}"))
                 else:
                     records[key] = record
+    cited: dict[tuple[str, str | None], Policy] = {}
+    for policy in sorted(policies, key=lambda policy: policy.source_path):
+        # One document may be cited by several records, each for a part of it (a section), never twice for one part.
+        if (twin := cited.setdefault((policy.url, policy.section), policy)) is not policy:
+            part = f" for {policy.section!r}" if policy.section else ""
+            reader.problems.append(Problem(policy.source_path, reader.raw[policy.source_path].lines["url"], "url",
+                                           f"the same document{part} as {twin.source_path}"))
     content = Content(records=records, policies=policies, families=families, vocabulary=vocabulary)
     _check_references(content, reader, official or OfficialCodes())
     content.warnings = _warnings(content, reader, official or OfficialCodes())

@@ -152,3 +152,44 @@ def test_policy_codes_must_hold_official_codes(content_dir: Path, official: Offi
         "content/policies/ncd-fixture-diabetes-drug.yaml:9: codes.icd10cm[1]: no ICD-10-CM code lies in 'U98-U99'",
         "content/policies/ncd-fixture-diabetes-drug.yaml:10: codes.hcpcs[0]: no HCPCS Level II code lies in 'J99'",
     ]
+
+
+def test_policy_url_form_and_one_record_per_cited_part(content_dir: Path) -> None:
+    policies = content_dir / "policies"
+    edit(policies / "mcd-a58532.yaml", "url: https://www.cms.gov/", "url: https://localhost/")
+    # Two records may cite one document for different sections, but not for the same one.
+    edit(policies / "guidelines-cm-all.yaml", "section: Sections I.A and I.B", "section: Section I.C.4")
+    assert problems_of(content_dir) == [
+        "content/policies/guidelines-cm-chapter-4.yaml:5: url: the same document for 'Section I.C.4' as "
+        "content/policies/guidelines-cm-all.yaml",
+        "content/policies/mcd-a58532.yaml:5: url: 'https://localhost/medicare-coverage-database/view/article.aspx?"
+        "articleid=58532' has no host name",
+    ]
+
+
+def test_check_links_reports_broken_urls_and_skips_without_a_network(monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import links
+    from generator.cli import main
+
+    asked: list[str] = []
+
+    def fake_fetch(url: str) -> links.LinkResult:
+        asked.append(url)
+        return links.LinkResult(url, 404 if "58532" in url else 200)
+
+    content = load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent)
+    results = links.check_links(content.policies, fetch=fake_fetch)
+    assert len(asked) == len(set(asked)) == len({policy.url for policy in content.policies})  # each URL once
+    assert [policy.id for policy, result in results if not result.ok] == ["mcd-a58532"]
+
+    monkeypatch.setattr(links, "network_available", lambda host="www.cms.gov": False)
+    assert main(["--content", str(FIXTURE_CONTENT), "--systems", "cpt", "check-links"]) == 0
+    assert "no network here" in capsys.readouterr().out
+
+    monkeypatch.setattr(links, "network_available", lambda host="www.cms.gov": True)
+    monkeypatch.setattr(links, "fetch_status", fake_fetch)
+    assert main(["--content", str(FIXTURE_CONTENT), "--systems", "cpt", "check-links"]) == 1
+    out = capsys.readouterr().out
+    assert "content/policies/mcd-a58532.yaml: url: HTTP 404: https://www.cms.gov/medicare-coverage-database" in out
+    assert out.rstrip().endswith("broken") and ", 1 broken" in out
