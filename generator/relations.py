@@ -199,6 +199,17 @@ POLICY_ORDER: dict[str, tuple[str, ...]] = {
 GENERAL_SHARE = 0.9
 
 
+#: A coverage or payment document is specific to a code when it covers at most this share of its system's
+#: code pages (for CPT, whose list of numbers is not public: of its 100,000 five-character numbers).
+SPECIFIC_SHARE = 0.02
+CPT_NUMBERS = 100_000
+
+
+def _cpt_number(code: str) -> int:
+    """``99213`` → 99213; ``0001T`` → 1 (a Category II or III code by its four digits)."""
+    return int(code) if code.isdigit() else int(code[:4])
+
+
 class PolicyReach:
     """Which published codes each policy covers, computed once over every system's codes in code order."""
 
@@ -235,6 +246,16 @@ class PolicyReach:
         :data:`GENERAL_SHARE` of its pages) that it is a general document for the system, not about a code."""
         return system in self._complete and 0 < self.total(system) and \
             self.count(policy, system) >= GENERAL_SHARE * self.total(system)
+
+    def specific(self, policy: Policy, system: str, code: str) -> bool:
+        """Whether the policy is about a narrow set of codes holding ``code``, not a general one."""
+        if policy.kind == "guideline" or self.general(policy, system):
+            return False
+        if system == "cpt":
+            spans = [_cpt_number(scope.last) - _cpt_number(scope.first) + 1
+                     for scope in policy.scopes.get(system, ()) if code in scope]
+            return bool(spans) and min(spans) <= SPECIFIC_SHARE * CPT_NUMBERS
+        return self.count(policy, system) <= SPECIFIC_SHARE * self.total(system)
 
     def everywhere(self, policy: Policy, system: str) -> bool:
         """Whether the policy covers every code of a system whose codes are all known."""

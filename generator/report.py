@@ -42,6 +42,14 @@ class Report:
     hard: list[tuple[str, float]] = field(default_factory=list)
     #: (record path, the edition it was written against, the edition the site is built from).
     stale: list[tuple[str, str, str]] = field(default_factory=list)
+    #: system → code pages listing a policy; listing one narrower than the system's general ones.
+    with_policy: Counter[str] = field(default_factory=Counter)
+    with_narrow_policy: Counter[str] = field(default_factory=Counter)
+    #: system → (codes with a record of their own, those with a specific coverage or payment document).
+    written_specific: dict[str, list[int]] = field(default_factory=dict)
+    #: Policy records by kind and by publisher.
+    policy_kinds: Counter[str] = field(default_factory=Counter)
+    policy_publishers: Counter[str] = field(default_factory=Counter)
 
 
 def built_editions(catalog: Catalog) -> dict[str, str]:
@@ -78,6 +86,17 @@ def content_report(catalog: Catalog, builders: list[SystemPages]) -> Report:
                 counts.own += 1
             elif any(group is not None for group in builder.groups_of(key)):
                 counts.inherited += 1
+            policies = catalog.policies_for(builder.system, key)
+            report.with_policy[builder.system] += bool(policies)
+            report.with_narrow_policy[builder.system] += any(
+                not catalog.policy_reach.general(policy, builder.system) for policy in policies)
+            if builder.system in ("cpt", "hcpcs") and catalog.curated(builder.system, key) is not None \
+                    and builder.level_of(key) == "code":
+                tally = report.written_specific.setdefault(builder.system, [0, 0])
+                tally[0] += 1
+                tally[1] += any(catalog.policy_reach.specific(policy, builder.system, key) for policy in policies)
+    report.policy_kinds.update(policy.kind for policy in catalog.content.policies)
+    report.policy_publishers.update(policy.publisher for policy in catalog.content.policies)
     return report
 
 
@@ -102,6 +121,19 @@ def format_report(report: Report, names: dict[str, str]) -> str:
         ninetieth = grades[min(len(grades) - 1, int(0.9 * len(grades)))]
         lines.append(f"summaries: {len(grades):,}, Flesch-Kincaid grade median {statistics.median(grades):.1f}, "
                      f"90th percentile {ninetieth:.1f}; {len(report.hard)} above grade {GRADE_LIMIT:g}")
+    pages = {system: sum(counts.pages for (key, _), counts in report.levels.items() if key == system)
+             for system, _ in report.levels}
+    lines.append("policies: " + f"{sum(report.policy_kinds.values())} records ("
+                 + ", ".join(f"{kind} {count}" for kind, count in sorted(report.policy_kinds.items())) + ")")
+    lines.append("code pages listing a policy: " + "; ".join(
+        f"{names.get(system, system)} {report.with_policy[system]:,} of {total:,} "
+        f"({report.with_narrow_policy[system]:,} one narrower than the general documents)"
+        for system, total in pages.items()))
+    if report.written_specific:
+        lines.append("codes with a record of their own and a specific coverage or payment document: " + "; ".join(
+            f"{names.get(system, system)} {specific:,} of {written:,}"
+            for system, (written, specific) in sorted(report.written_specific.items())))
+    lines.append("policy publishers: " + "; ".join(f"{name} {count}" for name, count in sorted(report.policy_publishers.items())))
     if report.stale:
         lines.append(f"records to review for a new edition: {len(report.stale)}")
         lines += [f"review: {path}: written against {written}; the site is built from {built}: check the codes it cites"

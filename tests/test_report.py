@@ -34,6 +34,14 @@ def test_report_counts_own_inherited_and_none(tmp_path) -> None:
     text = format_report(report, {"icd10cm": "ICD-10-CM"})
     assert text.splitlines()[0].split() == ["system", "level", "code", "pages", "own", "text", "inherited", "none"]
     assert "records: 7 (" in text and "Flesch-Kincaid grade median" in text
+    # Policies: every fixture ICD-10-CM page lists one (the general guideline covers all); S72 pages nothing narrower.
+    cm_pages = len(cm.code_keys())
+    assert report.with_policy["icd10cm"] == cm_pages
+    assert report.with_narrow_policy["icd10cm"] == len([key for key in cm.code_keys() if key.startswith("E")])
+    # CPT codes with a record: all five lie in 96360-96549 (190 numbers: specific). (No HCPCS code has a record.)
+    assert report.written_specific == {"cpt": [5, 5]}
+    assert report.policy_kinds["guideline"] == 3
+    assert f"ICD-10-CM {cm_pages:,} of {cm_pages:,}" in text
 
 
 def test_records_written_for_an_older_edition_are_listed_for_review(tmp_path) -> None:
