@@ -123,28 +123,31 @@ def new_record_url(site: SiteSettings) -> str | None:
 def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence[str] = tuple(SYSTEMS)) -> None:
     """Write ``omc.js``: the header search box, lunr.js and the search engine, for lean code pages.
 
-    Code pages carry only an empty slot and this one script tag, not the box's
-    ~2.7 KB of markup nor three script tags (on ~190,000 pages, each byte of a
+    Code pages carry only an empty header bar and this one script tag, not the home link
+    and the box's ~2.7 KB of markup nor three script tags (on ~190,000 pages, each byte of a
     page is ~190 KB of site). The box markup is the same partial Material pages
     include, rendered once here; ``search.js`` finds the index beside its own
     script, so the bundle lives in the same folder.
     """
     markup = environment(templates_dir, html=True).get_template(SEARCH_BOX_PARTIAL).render(omc_root=ROOT_PLACEHOLDER)
-    markup = " ".join(markup.split())
+    # The header bar's contents: the home link and the search box (the page holds only the empty bar, whose
+    # height the stylesheet fixes, so nothing moves when they arrive).
+    markup = (f'<nav class="md-header__inner md-grid"><a href="{ROOT_PLACEHOLDER}index.html" class="omc-home">'
+              f'Open Medical Codes</a>{" ".join(markup.split())}</nav>')
     links = [("Home", "index.html"), *((SYSTEMS[key].name, urls.built(urls.system_page(key))) for key in systems),
              ("Search", "search.html"), ("About the data", "about.html")]
     footer = ('<nav class="md-footer-meta md-typeset omc-footer__nav" aria-label="Site">'
               + " · ".join(f'<a href="{ROOT_PLACEHOLDER}{href}">{html.escape(label)}</a>' for label, href in links) + "</nav>")
     box = (
         "(function(){var s=document.currentScript,root=s.getAttribute('data-root')||'',"
-        "slot=document.querySelector('[data-omc-search-slot]');if(!slot)return;"
+        "slot=document.querySelector('[data-omc-header]');if(!slot)return;"
         "var toggle=document.createElement('input');toggle.className='md-toggle';toggle.type='checkbox';"
         "toggle.id='__search';toggle.setAttribute('data-md-toggle','search');toggle.autocomplete='off';"
         "document.body.insertBefore(toggle,document.body.firstChild);"
         # The skip link every Material page has, for keyboard users (added here: one script, not ~190,000 copies).
         "var skip=document.createElement('a');skip.className='md-skip';skip.href='#code';skip.textContent='Skip to content';"
         "document.body.insertBefore(skip,document.body.firstChild);"
-        f"slot.outerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);"
+        f"slot.innerHTML={json.dumps(markup)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);"
         # The same footer and system navigation as the MkDocs pages, added here (one script, not ~190,000 copies).
         f"var foot=document.createElement('footer');foot.className='md-footer omc-footer';"
         f"foot.innerHTML={json.dumps(footer)}.split({json.dumps(ROOT_PLACEHOLDER)}).join(root);"
