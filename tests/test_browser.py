@@ -27,7 +27,7 @@ def _walk_from_code_page(browser, start: str) -> None:
     assert header.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     # The header's contents come from omc.js: the home link (to the site root) and the search box.
     assert header.locator("a.omc-home").get_attribute("href") == "../index.html"
-    assert header.locator("input[type=search]").count() == 1
+    assert header.locator("input[data-omc-search-input]").count() == 1
     page.locator(".breadcrumbs a", has_text="96401–96549").click()
     assert page.url.endswith("cpt/96401-96549.html")
     assert page.locator("h1").inner_text() == "96401–96549 Chemotherapy and complex drug administration"
