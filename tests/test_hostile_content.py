@@ -25,24 +25,24 @@ PAYLOAD = ('<img src=x onerror=alert(1)><script>alert(2)</script>"\'><svg onload
 VISIBLE = "<img src=x onerror=alert(1)>"
 
 
-def _poison(value: Any, field_type: Any) -> Any:
-    """``value`` with the payload in every text the declared type holds."""
+def _poison(value: Any, field_type: Any, tag: str) -> Any:
+    """``value`` with the payload in every text the declared type holds (``tag`` keeps files' texts apart)."""
     if isinstance(field_type, Text):
-        return f"T {PAYLOAD}"
+        return f"{tag} {PAYLOAD}"[: field_type.max_length]   # a short field keeps the payload's first markup
     if isinstance(field_type, ListOf):
-        return [_poison(item, field_type.item) for item in value]
+        return [_poison(item, field_type.item, tag) for item in value]
     if isinstance(field_type, Schema):
         declared = field_type.by_name()
-        return {key: _poison(item, declared[key].type) if key in declared else item for key, item in value.items()}
+        return {key: _poison(item, declared[key].type, tag) if key in declared else item for key, item in value.items()}
     return value
 
 
 def _poisoned_content(target: Path) -> Path:
     shutil.copytree(FIXTURE_CONTENT, target)
     schemas = {"policies": POLICY_RECORD, "families": FAMILY_FILE}
-    for path in target.glob("*/*.yaml"):
+    for number, path in enumerate(sorted(target.glob("*/*.yaml"))):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        poisoned = _poison(data, schemas.get(path.parent.name, CODE_RECORD))
+        poisoned = _poison(data, schemas.get(path.parent.name, CODE_RECORD), f"T{number}")
         path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
