@@ -38,12 +38,13 @@ from pathlib import Path
 
 from lunr.idf import idf as lunr_idf
 
-from .codes import CodeRange
+from .codes import SYSTEMS, CodeRange
 from .errors import Abort
 from .progress import Progress
 from .search_thesaurus import Vocabulary
 from .search_text import (
     CODE_KEY_PATTERNS,
+    CODE_LENGTHS,
     DEFAULT_CODE_KEY_PATTERN,
     GENERIC_PATTERN,
     SPECIFIC_WORDS,
@@ -377,10 +378,12 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
             files.write(f"f/{system}", system_flags)
         entry = {
             "key": system,
+            "name": SYSTEMS[system].name if system in SYSTEMS else system,
             "base": start,
             "count": end - start,
             "starts": starts,
             "pattern": CODE_KEY_PATTERNS.get(system, DEFAULT_CODE_KEY_PATTERN),
+            "lengths": CODE_LENGTHS.get(system, []),
             "mixed": mixed,                 # [some are headers, some are terminated]: f/<system>.js exists
         }
         families = [(CodeRange(*range_bounds(d.code)), position) for position, d in enumerate(members) if d.family]

@@ -544,12 +544,38 @@ def normalised_query(query: str) -> tuple[str, str | None]:
     return " ".join(kept), notice
 
 
+def range_notice(reader: IndexReader, query: str) -> str | None:
+    """What search says of a range whose ends are codes of different systems (twin of search.js
+    ``rangeNotice``): ``E11.65-99213`` spans ICD-10-CM and CPT, and no code lies between them."""
+    match = _RANGE.match(query.strip().upper())
+    if not match:
+        return None
+    ends = [(typed, code_key(typed)) for typed in match.groups()]
+    if not all(re.search(r"[0-9]", key) for _, key in ends):
+        return None
+    systems_of = []
+    for typed, key in ends:
+        # Only ICD-10-CM codes have dots; else the systems whose whole codes have this length, if any.
+        shaped = [system for system in reader.systems if re.match(system["pattern"], key)
+                  and ("." not in typed or system["key"] == "icd10cm")]
+        whole = [system for system in shaped if len(key) in system.get("lengths", ())]
+        systems_of.append(whole or shaped)
+    if not all(systems_of) or any(system in systems_of[1] for system in systems_of[0]):
+        return None
+    names = [" or ".join(system.get("name", system["key"]) for system in systems) for systems in systems_of]
+    # "an ICD-10-CM code", "a CPT code" (the names are read letter by letter).
+    articles = ["an" if name[:1] in "AEFHILMNORSX" and not name.startswith("HCPCS") else "a" for name in names]
+    return (f"{ends[0][0]} is {articles[0]} {names[0]} code and {ends[1][0]} {articles[1]} {names[1]} code: a range "
+            "stays within one code system, so no code lies between them. Search each code on its own.")
+
+
 def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit: int = 10) -> SearchResult:
     """Answer ``query``: the first ``limit`` hits in rank order and the number of all hits."""
     result = SearchResult(query)
     if not query.strip():
         return result
     query, result.notice = normalised_query(query)
+    result.notice = " ".join(notice for notice in (result.notice, range_notice(reader, query)) if notice) or None
     ranked, total = _code_hits(reader, query, filters)
     if not ranked:
         try:

@@ -157,6 +157,8 @@ CODE_KEY_PATTERNS: dict[str, str] = {
     "icd10pcs": r"^[0-9A-HJ-NP-Z]{1,7}$",
 }
 DEFAULT_CODE_KEY_PATTERN = r"^[0-9A-Z]{1,10}$"
+#: How many characters a whole code of each system has (a shorter key is a prefix).
+CODE_LENGTHS: dict[str, list[int]] = {"cpt": [5], "hcpcs": [5], "icd10cm": [3, 4, 5, 6, 7], "icd10pcs": [7]}
 #: Systems in index order; unknown systems follow in alphabetical order.
 SYSTEM_ORDER = ("icd10cm", "cpt", "hcpcs", "icd10pcs")
 

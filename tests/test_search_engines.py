@@ -183,6 +183,7 @@ QUERIES = [
     ("96411", {}), ("96399", {}), ("3008F", {}), ("0100F", {}), ("99213", {}), ("9641", {}),
     ("96549-96401", {}), ("96401-96401", {}), ("96401", {}), ("E13-E08", {}), ("E11 E11", {}), ("diabetes DIABETES type", {}), ("stra\u00dfe", {}),
     (" ".join(["diabetes"] + [f"word{n}" for n in range(40)]), {}),
+    ("E11.65-96417", {}), ("96417 - 0DTJ4ZZ", {}),
 ]
 
 
@@ -197,10 +198,10 @@ def test_browser_engine_ranks_like_the_cli(index_parent: Path) -> None:
         )
         result = search(reader, query, filters, limit=20)
         expected.append({"query": query, "total": result.total, "error": result.error is not None,
-                         "hits": [f"{hit.system}:{hit.code}:{hit.kind}" for hit in result.hits]})
+                         "notice": result.notice, "hits": [f"{hit.system}:{hit.code}:{hit.kind}" for hit in result.hits]})
     answers = run_engine("search", [{"query": q, "filters": o, "limit": 20} for q, o in QUERIES], index_parent)
     browser = [{"query": answer["query"], "total": answer["total"], "error": answer["error"] is not None,
-                "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
+                "notice": answer["notice"], "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
     assert browser == expected
     assert sum(1 for item in expected if item["hits"]) >= 50
 
@@ -221,3 +222,12 @@ def test_reversed_range_twice_typed_words_long_queries_and_a_closed_pipe(index_p
     piped = subprocess.run(f"{sys.executable} -m generator search diabetes --limit 30 --index {index_parent / 'index'} | head -1",
                            shell=True, capture_output=True, text=True, cwd=PROJECT)
     assert piped.stdout.count("\n") == 1 and "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
+
+
+def test_range_across_systems_says_which_systems_it_spans(index_parent: Path) -> None:
+    reader = IndexReader(index_parent / "index")
+    assert search(reader, "E11.65-96417").notice == (
+        "E11.65 is an ICD-10-CM code and 96417 a CPT code: a range stays within one code system, so no code lies "
+        "between them. Search each code on its own.")
+    # A range within one system, and a word query with a hyphen, say nothing of the kind.
+    assert search(reader, "E11.6-E11.9").notice is None and search(reader, "96401-96549").notice is None

@@ -745,6 +745,31 @@
     return [kept.join(" "), notice];
   }
 
+  /** What search says of a range whose ends are codes of different systems (twin of search_query.range_notice). */
+  function rangeNotice(query) {
+    var match = RANGE.exec(query.trim().toUpperCase());
+    if (!match) return null;
+    var typed = [match[1], match[2]], keys = typed.map(codeKey);
+    if (!keys.every(function (key) { return /[0-9]/.test(key); })) return null;
+    var systemsOf = keys.map(function (key, index) {
+      // Only ICD-10-CM codes have dots; else the systems whose whole codes have this length, if any.
+      var shaped = manifest.systems.filter(function (system) {
+        return new RegExp(system.pattern).test(key) && (typed[index].indexOf(".") < 0 || system.key === "icd10cm");
+      });
+      var whole = shaped.filter(function (system) { return (system.lengths || []).indexOf(key.length) >= 0; });
+      return whole.length ? whole : shaped;
+    });
+    if (!systemsOf[0].length || !systemsOf[1].length) return null;
+    if (systemsOf[0].some(function (system) { return systemsOf[1].indexOf(system) >= 0; })) return null;
+    var names = systemsOf.map(function (systems) {
+      return systems.map(function (system) { return system.name || system.key; }).join(" or ");
+    });
+    // "an ICD-10-CM code", "a CPT code" (the names are read letter by letter).
+    var articles = names.map(function (name) { return /^[AEFHILMNORSX]/.test(name) && name.indexOf("HCPCS") !== 0 ? "an" : "a"; });
+    return typed[0] + " is " + articles[0] + " " + names[0] + " code and " + typed[1] + " " + articles[1] + " " + names[1] +
+      " code: a range stays within one code system, so no code lies between them. Search each code on its own.";
+  }
+
   function search(query, options, limit) {
     var filters = new Filters(options);
     limit = limit || 10;
@@ -754,6 +779,8 @@
     query = normal[0];
     result.notice = normal[1];
     return ready().then(function () {
+      var notices = [result.notice, rangeNotice(query)].filter(function (notice) { return notice; });
+      result.notice = notices.length ? notices.join(" ") : null;
       return codeHits(query, filters);
     }).then(function (codes) {
       if (codes.ranked.length) return codes;
