@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.official import OFFICIAL_SYSTEMS, load_official
 from generator.pages import page_builders
-from generator.pages.assets import material_stylesheets
+from generator.pages.assets import code_page_stylesheet
 from generator.pages.common import PageSettings
 from generator.relations import Catalog
 from generator.search_index import SearchDocument
@@ -30,7 +30,7 @@ def site_documents(content: Path = PROJECT / "content", cms_data: Path | None = 
     official = load_official(systems, cms_data=cms_data)
     content_data = load_content(content, official=official)
     catalog = Catalog(content_data, official)
-    settings = PageSettings(catalog, SiteSettings(), material_stylesheets())
+    settings = PageSettings(catalog, SiteSettings(), (code_page_stylesheet(PROJECT / "site_templates").path,))
     builders = page_builders(catalog, settings)
     return [document for builder in builders for document in builder.search_documents()]
 

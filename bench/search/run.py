@@ -176,6 +176,76 @@ def latency(site: Path, queries: list[str]) -> tuple[list[float], list[float]]:
     return cold, warm
 
 
+#: Chromium's network emulation for the visitor measurement: 50 ms each way, 10 Mbit/s.
+VISITOR_NETWORK = {"offline": False, "latency": 50, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8}
+#: Milliseconds between keystrokes: a brisk typist.
+KEYSTROKE_MS = 120
+#: Typed queries the visitor measurement uses (written before this measurement, of each kind).
+VISITOR_QUERIES = ["colonoscopy screening", "E11.65", "chest pain", "knee replacement", "J9035", "insulin pump",
+                   "covid vaccine", "96413", "broken wrist", "wheelchair", "type 2 diabetes", "0DTJ4ZZ",
+                   "short of breath", "appendectomy", "99213", "mri brain", "pink eye", "E11.6", "oxygen concentrator",
+                   "hip fracture"]
+
+
+def sequential_waves(entries: list[dict]) -> int:
+    """How many round trips follow one another among resource loads (each ``startTime``/``responseEnd``):
+    the longest chain of loads each starting after the one before it ended."""
+    depth: list[int] = []
+    ordered = sorted(entries, key=lambda entry: entry["startTime"])
+    for index, entry in enumerate(ordered):
+        before = [depth[j] for j in range(index) if ordered[j]["responseEnd"] <= entry["startTime"]]
+        depth.append(1 + max(before, default=0))
+    return max(depth, default=0)
+
+
+def visitor_latency(site: Path, queries: list[str]) -> list[dict]:
+    """Each query typed key by key into a fresh page over emulated 50 ms / 10 Mbit/s, served gzipped as by
+    GitHub Pages: the ms from the last keystroke to the query's results painted, the index files loaded
+    after the box got focus, how many sequential round trips they took, and the ms from the first keystroke
+    to the first results shown (of whatever had been typed by then). (``latency`` must have
+    written the page and copied the scripts into ``site``.)"""
+    from playwright.sync_api import sync_playwright
+
+    from bench.compare.server import GzipServer
+
+    figures = []
+    with GzipServer(site) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        for query in queries:
+            context = browser.new_context()   # a cold cache for each query
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", VISITOR_NETWORK)
+            page.goto(server.url + "index.html")
+            page.wait_for_function("window.OMCSearch !== undefined")
+            field = page.locator("[data-omc-search-input]")
+            # The moment the box first shows results, whatever prefix of the query they answer.
+            page.evaluate("() => { window.__firstPaint = null; const box = document.querySelector('[data-omc-search]');"
+                          " new MutationObserver(() => { if (window.__firstPaint === null && box.getAttribute("
+                          "'data-omc-done')) window.__firstPaint = performance.now(); })"
+                          ".observe(box, {attributes: true}); }")
+            focused = page.evaluate("performance.now()")
+            field.focus()
+            first_key = page.evaluate("performance.now()")
+            field.press_sequentially(query, delay=KEYSTROKE_MS)
+            typed = page.evaluate("performance.now()")
+            page.wait_for_function("q => document.querySelector('[data-omc-query]') && "
+                                   "document.querySelector('[data-omc-query]').getAttribute('data-omc-query') === q",
+                                   arg=query, timeout=30_000)
+            painted = page.evaluate("performance.now()")
+            entries = page.evaluate("s => performance.getEntriesByType('resource').filter(e => e.name.includes('/index/')"
+                                    " && e.startTime >= s).map(e => ({startTime: e.startTime, responseEnd: e.responseEnd}))",
+                                    focused)
+            first = page.evaluate("window.__firstPaint")
+            figures.append({"query": query, "ms": painted - typed, "first_ms": (first or painted) - first_key,
+                            "files": len(entries), "waves": sequential_waves(entries)})
+            context.close()
+        browser.close()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("/tmp/search-bench"))
@@ -228,6 +298,18 @@ def main() -> None:
         for name, timings in (("cold", cold), ("warm", warm)):
             slow = sorted(zip(timings, queries[::2]), reverse=True)[:3]
             print(f"  slowest {name}:", ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slow))
+        visits = visitor_latency(args.out, VISITOR_QUERIES)
+        ms = [visit["ms"] for visit in visits]
+        first = [visit["first_ms"] for visit in visits]
+        print(f"as visitors get it ({len(visits)} queries typed at {KEYSTROKE_MS} ms a key, 50 ms latency, 10 Mbit/s, "
+              f"gzip): first keystroke to first results median {statistics.median(first):.0f} ms (max {max(first):.0f}); "
+              f"last keystroke to the whole query's results median {statistics.median(ms):.0f} ms (max {max(ms):.0f}); index files "
+              f"per query median {statistics.median(v['files'] for v in visits):.0f} (max {max(v['files'] for v in visits)}); "
+              f"sequential round trips after focus median {statistics.median(v['waves'] for v in visits):.0f} "
+              f"(max {max(v['waves'] for v in visits)})")
+        print("  budgets: median <= 350 ms, <= 2 sequential round trips; slowest:",
+              ", ".join(f"{v['query']!r} {v['ms']:.0f} ms/{v['files']} files/{v['waves']} waves"
+                        for v in sorted(visits, key=lambda v: -v["ms"])[:3]))
 
 if __name__ == "__main__":
     main()

@@ -876,6 +876,7 @@
     this.more = root.querySelector("[data-omc-search-more]");
     this.limit = this.page ? 50 : 20;
     this.sequence = 0;
+    this.shown = 0;   // the sequence number of the query whose results are on screen
     this.active = -1;
     this.filters = { systems: [], billableOnly: false, includeTerminated: false };
     this.list.id = this.list.id || this.id + "-list";
@@ -995,6 +996,7 @@
     this.started = null;
     if (this.page) this.share(query);
     if (!query.trim()) {
+      this.shown = sequence;   // no earlier answer may come back over the emptied box
       this.list.textContent = "";
       this.meta.textContent = "Type a code (E11.65, 0DTJ4ZZ, J9035), a code prefix or range (E11.6, 96401-96549) or words.";
       if (this.more) this.more.hidden = true;
@@ -1002,7 +1004,10 @@
       return Promise.resolve(null);
     }
     return search(query, this.filters, this.limit).then(function (result) {
-      if (sequence !== self.sequence) return result;
+      // While typing, the answer to an earlier prefix is shown if nothing newer has been shown yet: results
+      // appear as soon as any part of the typing is answered, and a later answer always replaces it.
+      if (sequence <= self.shown) return result;
+      self.shown = sequence;
       self.paint(result);
       var painted = performance.now();
       OMCSearch.timings.push({ query: query, ms: painted - started });
