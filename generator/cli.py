@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--build-dir", type=Path, default=PROJECT / "build", help="staging folder (default: build/)")
     parser.add_argument("--mkdocs-config", type=Path, default=PROJECT / "mkdocs.yml", help="base MkDocs configuration")
     parser.add_argument("--site-dir", type=Path, default=PROJECT / "site", help="output folder (default: site/)")
+    parser.add_argument("--build-date", default=None, help="the date the build counts as today, YYYY-MM-DD (default: "
+                        "today, or $OMC_BUILD_DATE): pages say when a newer edition has taken effect")
     parser.add_argument("--systems", type=_systems, default=ALL_SYSTEMS,
                         help=f"code systems to publish, comma-separated (default: {','.join(ALL_SYSTEMS)})")
     parser.add_argument("--cms-data", type=Path, default=None,
@@ -127,7 +129,7 @@ def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Pa
         content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
     timings["validate content"] = time.perf_counter() - started - sum(timings.values())
     catalog = Catalog(content, official)
-    site = SiteSettings.from_options(args.site_url, args.repo_url)
+    site = SiteSettings.from_options(args.site_url, args.repo_url, build_date=args.build_date)
     docs_dir = args.build_dir / "docs"
     result = write_docs(catalog, site, args.templates, docs_dir, workers=args.workers)
     timings.update(result.timings)
@@ -149,7 +151,7 @@ def _serve(args: argparse.Namespace) -> int:
     official = _official(args)
     shown_root = args.content.resolve().parent
     preview = Preview(lambda: load_content(args.content, shown_root=shown_root, official=official), official,
-                      SiteSettings.from_options(args.site_url, args.repo_url), args.templates,
+                      SiteSettings.from_options(args.site_url, args.repo_url, build_date=args.build_date), args.templates,
                       [args.site_dir, args.build_dir / "docs"])
     server = serve_folder(args.site_dir, args.port)
     print(f"serving {args.site_dir} at http://127.0.0.1:{server.server_address[1]}/ ; "
@@ -211,14 +213,13 @@ def run(args: argparse.Namespace) -> int:
         return _check_links(args)
     if args.command == "content-report":
         from .pages import page_builders
-        from .pages.assets import code_page_stylesheet
-        from .pages.common import PageSettings
+        from .pages.build import page_settings
         from .report import content_report, format_report
 
         official = _official(args)
         catalog = Catalog(load_content(args.content, shown_root=args.content.resolve().parent, official=official), official)
-        settings = PageSettings(catalog, SiteSettings.from_options(args.site_url, args.repo_url),
-                                (code_page_stylesheet(args.templates).path,))
+        settings, _ = page_settings(catalog, SiteSettings.from_options(args.site_url, args.repo_url,
+                                                                       build_date=args.build_date), args.templates)
         report = content_report(catalog, page_builders(catalog, settings))
         print(format_report(report, {key: system.name for key, system in SYSTEMS.items()}))
         return 0

@@ -22,8 +22,7 @@ from typing import Any
 from .errors import InvalidContent
 from .model import Content
 from .pages import page_builders
-from .pages.assets import code_page_stylesheet
-from .pages.common import PageSettings
+from .pages.build import page_settings
 from .pages.render import CODE_TEMPLATE, environment, render_code_page
 from .relations import Catalog
 from .validate import editor_file
@@ -77,7 +76,7 @@ class Preview:
         self.official = official
         self.site = site
         self.template = environment(templates_dir, html=True).get_template(CODE_TEMPLATE)
-        self.stylesheets = (code_page_stylesheet(templates_dir).path,)
+        self.templates_dir = templates_dir
         self.outputs = outputs
         self.content = load()
 
@@ -93,7 +92,7 @@ class Preview:
             return None
         catalog = Catalog(content, self.official)
         builders = {builder.system: builder
-                    for builder in page_builders(catalog, PageSettings(catalog, self.site, self.stylesheets))}
+                    for builder in page_builders(catalog, page_settings(catalog, self.site, self.templates_dir)[0])}
         touched = touched_codes(self.content, content,
                                 {system: builder.code_keys() for system, builder in builders.items()})
         published = {system: set(builder.code_keys()) for system, builder in builders.items()}

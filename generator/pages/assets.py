@@ -39,13 +39,13 @@ def material_main_stylesheet() -> Path:
     return main[0]
 
 
-def code_page_stylesheet(templates_dir: Path) -> Stylesheet:
+def code_page_stylesheet(templates_dir: Path, extra: str = "") -> Stylesheet:
     """Material's main stylesheet and the site's own, joined into the one file every code page links.
 
     One ``<link>`` instead of three saves ~110 bytes on each of ~190,000 pages (~20 MB
     of the Pages artifact) and two requests per page. The file sits beside Material's
     (``assets/stylesheets/``) and is named by a hash of its text, so browsers never
-    keep a stale copy.
+    keep a stale copy. ``extra`` is CSS the build computes (the editions' statements).
     """
     parts = [material_main_stylesheet().read_text(encoding="utf-8")]
     for name in OWN_STYLESHEETS:
@@ -53,6 +53,6 @@ def code_page_stylesheet(templates_dir: Path) -> Stylesheet:
         if not path.is_file():
             raise Abort(f"{path}: stylesheet missing from the templates folder")
         parts.append(path.read_text(encoding="utf-8"))
-    text = "\n".join(parts)
+    text = "\n".join(parts) + extra
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     return Stylesheet(f"assets/stylesheets/omc.{digest}.css", text)

@@ -17,7 +17,8 @@ from ..search_index import SearchIndexStats, write_search_index
 from ..search_thesaurus import Vocabulary
 from ..settings import SiteSettings
 from ..swap import swap_in
-from .assets import code_page_stylesheet
+from ..editions import edition_stylesheet, fiscal_edition
+from .assets import Stylesheet, code_page_stylesheet
 from .common import PageSettings
 from .policies import policy_pages
 from .cpt import CptPages
@@ -65,6 +66,14 @@ def page_builders(catalog: Catalog, settings: PageSettings) -> list[SystemPages]
     return builders
 
 
+def page_settings(catalog: Catalog, site: SiteSettings, templates_dir: Path) -> tuple[PageSettings, Stylesheet]:
+    """What every page builder needs, and the stylesheet code pages link (with each edition's statement)."""
+    editions = {system: edition for system in catalog.official.systems()
+                if (edition := fiscal_edition(system, getattr(catalog.official, system).label))}
+    stylesheet = code_page_stylesheet(templates_dir, edition_stylesheet(list(editions.values()), site.build_date))
+    return PageSettings(catalog, site, (stylesheet.path,), editions), stylesheet
+
+
 def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_dir: Path,
                workers: int | None = None) -> DocsResult:
     """Write all pages and assets into ``docs_dir``.
@@ -74,8 +83,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    stylesheet = code_page_stylesheet(templates_dir)
-    settings = PageSettings(catalog, site, (stylesheet.path,))
+    settings, stylesheet = page_settings(catalog, site, templates_dir)
     builders = page_builders(catalog, settings)
     staging = docs_dir.with_name(docs_dir.name + ".new")
     if staging.exists():
@@ -88,7 +96,9 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     timings["code pages"] = time.perf_counter() - started - timings["index pages"]
     published = {builder.system: len(builder.code_keys()) for builder in builders}
     labels = {builder.system: builder.label() for builder in builders}
-    site_pages = write_site_pages(templates_dir, staging, published, labels)
+    site_pages = write_site_pages(templates_dir, staging, published, labels,
+                                  [edition.statement(site.build_date) for edition in settings.editions.values()
+                                   if edition.stale_on(site.build_date)])
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import urls
 from ..codes import SYSTEMS
+from ..editions import Edition
 from ..model import CodeRecord, Family
 from ..prose_codes import linked
 from ..relations import Catalog
@@ -61,6 +62,8 @@ class PageSettings:
     site: SiteSettings
     #: Site-relative paths of the stylesheets a code page links.
     stylesheets: tuple[str, ...]
+    #: The edition of each fiscal-year release read: its code pages carry the class that states it.
+    editions: Mapping[str, Edition] = field(default_factory=dict)
 
     def stylesheets_for(self, path: str) -> tuple[str, ...]:
         return tuple(urls.relative(path, sheet) for sheet in self.stylesheets)
@@ -194,6 +197,7 @@ def code_page(settings: PageSettings, system: str, key: str, *, heading: str, de
         policies_everywhere=everywhere,
         similar=curated_similar(settings, path, record),
         release=release,
+        edition_class=f"omc-edition-{system}" if system in settings.editions else "",
         edit=settings.edit_link(system, key),
     )
     fields.update(parts)

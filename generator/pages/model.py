@@ -163,6 +163,8 @@ class CodePage:
     policies_everywhere: Link | None = None
     similar: tuple[CodeLine, ...] = ()
     release: str = ""
+    #: The class that makes the stylesheet state the page's edition and its validity (see generator/editions.py).
+    edition_class: str = ""
     edit: Link | None = None
 
 

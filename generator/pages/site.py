@@ -14,8 +14,10 @@ from .model import Link, front_matter, html_text
 from .render import environment
 
 
-def home_page(env: jinja2.Environment, published: dict[str, int], release_labels: dict[str, str]) -> tuple[str, str]:
-    """``published`` maps each system with pages to its number of code pages."""
+def home_page(env: jinja2.Environment, published: dict[str, int], release_labels: dict[str, str],
+              stale: list[str] = ()) -> tuple[str, str]:
+    """``published`` maps each system with pages to its number of code pages; ``stale``, what the home page says
+    of each edition a newer one has replaced."""
     systems = [
         (system, Link(system.name, urls.system_page(key)) if key in published else None,
          published.get(key, 0), release_labels.get(key, ""))
@@ -26,10 +28,11 @@ def home_page(env: jinja2.Environment, published: dict[str, int], release_labels
                                   "Free reference for US medical codes: CPT, ICD-10-CM, ICD-10-PCS and HCPCS Level II."),
         systems=systems,
         code_count=sum(published.values()),
+        stale=stale,
     )
 
 
-def about_page(env: jinja2.Environment, release_labels: dict[str, str]) -> tuple[str, str]:
+def about_page(env: jinja2.Environment, release_labels: dict[str, str], stale: list[str] = ()) -> tuple[str, str]:
     return "about.md", env.get_template("about.md.j2").render(
         front_matter=front_matter("About the data",
                                   "Where the codes and texts on this site come from, their editions and licences."),
@@ -37,6 +40,7 @@ def about_page(env: jinja2.Environment, release_labels: dict[str, str]) -> tuple
         cpt_why=CPT_WHY,
         cpt_how=CPT_HOW,
         releases=release_labels,
+        stale=stale,
     )
 
 
@@ -66,10 +70,10 @@ def escaped_nav(entries: list[object]) -> list[object]:
 
 
 def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, int],
-                     release_labels: dict[str, str]) -> int:
+                     release_labels: dict[str, str], stale: list[str] = ()) -> int:
     env = environment(templates_dir, html=False)
     search = ("search.md", env.get_template("search_page.md.j2").render())
-    pages = [home_page(env, published, release_labels), about_page(env, release_labels), search]
+    pages = [home_page(env, published, release_labels, stale), about_page(env, release_labels, stale), search]
     for path, markdown in pages:
         (docs_dir / path).write_text(markdown, encoding="utf-8")
     return len(pages)

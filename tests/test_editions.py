@@ -1,0 +1,67 @@
+"""The edition every page states, and the notice once a newer edition has taken effect (driven by the build date)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_CONTENT, run_build
+
+from generator.editions import edition_stylesheet, fiscal_edition
+
+STALE = ("ICD-10-CM FY2026 was valid for discharges and services from 1 October 2025 to 30 September 2026. "
+         "FY2027 took effect on 1 October 2026 and is not in this build yet: its new, deleted and retitled codes "
+         "are not shown.")
+
+
+def test_fiscal_edition_and_its_statement() -> None:
+    edition = fiscal_edition("icd10cm", "FY2026 (April 1, 2026 update)")
+    assert (edition.label, edition.start, edition.end, edition.next_label) == (
+        "FY2026", datetime.date(2025, 10, 1), datetime.date(2026, 9, 30), "FY2027")
+    assert fiscal_edition("icd10pcs", "ICD-10-PCS FY2026").end == datetime.date(2026, 9, 30)
+    assert fiscal_edition("hcpcs", "CY2026 January (2026-01-12)") is None   # not a fiscal-year system
+    assert edition.statement(datetime.date(2026, 9, 30)) == (
+        "ICD-10-CM FY2026: valid for discharges and services from 1 October 2025 to 30 September 2026.")
+    assert edition.statement(datetime.date(2026, 10, 1)) == STALE
+    css = edition_stylesheet([edition], datetime.date(2026, 12, 1))
+    assert '.omc-edition-icd10cm::after { content: " ICD-10-CM FY2026 was valid' in css
+
+
+def _built(root: Path, build_date: str) -> Path:
+    result = run_build(FIXTURE_CONTENT, root, "--build-date", build_date)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def stale_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built(tmp_path_factory.mktemp("stale"), "2026-12-01")
+
+
+def test_site_built_after_the_edition_ended_says_so(stale_site: Path, browser) -> None:
+    home = (stale_site / "index.html").read_text(encoding="utf-8")
+    assert "A newer edition has taken effect" in home and "FY2027 took effect on 1 October 2026" in home
+    assert "FY2027 took effect" in (stale_site / "about.html").read_text(encoding="utf-8")
+    code_page = stale_site / "icd10cm" / "E11.65.html"
+    assert 'class="omc-source omc-edition-icd10cm"' in code_page.read_text(encoding="utf-8")
+    assert 'omc-edition-' not in (stale_site / "hcpcs" / "J9035.html").read_text(encoding="utf-8")
+    # The statement is printed by the stylesheet: what a reader sees at the page's foot.
+    page = browser.new_page()
+    page.goto(code_page.as_uri())
+    shown = page.locator(".omc-source").evaluate("e => getComputedStyle(e, '::after').content")
+    assert shown == '" ' + STALE + '"'
+    page.close()
+
+
+def test_site_built_within_the_edition_states_its_period(tmp_path: Path) -> None:
+    site = _built(tmp_path, "2026-06-01")
+    assert "A newer edition has taken effect" not in (site / "index.html").read_text(encoding="utf-8")
+    stylesheet = next((site / "assets" / "stylesheets").glob("omc.*.css")).read_text(encoding="utf-8")
+    assert "ICD-10-PCS FY2026: valid for discharges and services from 1 October 2025 to 30 September 2026." in stylesheet
+    assert "took effect" not in stylesheet
+
+
+def test_a_malformed_build_date_is_refused(tmp_path: Path) -> None:
+    result = run_build(FIXTURE_CONTENT, tmp_path, "--build-date", "2026-13-01")
+    assert result.returncode != 0 and "the build date must be written YYYY-MM-DD, got '2026-13-01'" in result.stderr
