@@ -11,7 +11,7 @@ from .. import urls
 from ..codes import HCPCS_MODIFIERS, SYSTEMS, modifier_key
 from ..model import Family
 from ..relations import family_ancestors, narrowest_members
-from ..sources.hcpcs import HcpcsCode, HcpcsModifier, HcpcsRelease
+from ..sources.hcpcs import ACTION_CODES, HcpcsCode, HcpcsModifier, HcpcsRelease
 from ..search_index import SearchDocument
 from .common import (GroupText, PageSettings, code_link, code_page, curated_search_fields, family_group, markdown_sections,
                      record_group, system_index_page)
@@ -60,6 +60,11 @@ def modifier_page(code: str) -> str:
 
 
 MODIFIERS_PAGE = urls.MODIFIERS_PAGE
+#: What the release changed (codes added, discontinued, retitled), and every terminated code.
+CHANGES_PAGE = f"{SYSTEM}/changes.md"
+TERMINATED_PAGE = f"{SYSTEM}/terminated.md"
+#: The changes the changes page lists, in its order (keys of ACTION_CODES).
+LISTED_ACTIONS = ("A", "R", "D", "C", "B", "S")
 #: The key of the record that describes all modifiers.
 MODIFIERS_GROUP = HCPCS_MODIFIERS
 
@@ -217,7 +222,8 @@ class HcpcsPages:
             f"{system.long_name}: {len(self.codes):,} codes and {len(self.modifiers)} modifiers, by section.",
             f"{len(self.codes):,} codes ({len(self.release.active_codes()):,} active) and "
             f"{len(self.modifiers)} modifiers from the {escape_markdown(self.release.label)} release. "
-            f"See also the list of [modifiers]({urls.relative(home, MODIFIERS_PAGE)}).",
+            f"See also the list of [modifiers]({urls.relative(home, MODIFIERS_PAGE)}), [what this release changed]"
+            f"({urls.relative(home, CHANGES_PAGE)}) and [every terminated code]({urls.relative(home, TERMINATED_PAGE)}).",
             Table(("Section", "What it holds", "Codes"), tuple(
                 (markdown_link(letter, urls.relative(home, section_page(letter))),
                  escape_markdown(SECTIONS.get(letter, "Other codes")), f"{len(codes):,}")
@@ -250,6 +256,7 @@ class HcpcsPages:
                     tables=(Table(("Code", "Description", "Status"), self._code_rows(page, group)),),
                 ))
         pages += self.family_pages()
+        pages += self.change_pages()
         pages.append(IndexPage(
             path=MODIFIERS_PAGE,
             title=f"Modifiers | {system.name}",
@@ -265,6 +272,43 @@ class HcpcsPages:
                 for code in self.modifiers)),),
         ))
         return pages
+
+    def change_pages(self) -> tuple[IndexPage, IndexPage]:
+        """What the release changed, by kind of change (the file's action codes), and every terminated code."""
+        system = SYSTEMS[SYSTEM]
+        home = urls.system_page(SYSTEM)
+        by_action = {action: [code for code in self.codes if self.release.codes[code].action == action]
+                     for action in LISTED_ACTIONS}
+        changes = IndexPage(
+            path=CHANGES_PAGE,
+            title=f"Changes in the {self.release.label} release | {system.name}",
+            description=f"HCPCS Level II codes added, discontinued and retitled in the {self.release.label} release.",
+            heading=f"Changes in the {escape_markdown(self.release.label)} release",
+            breadcrumbs=(Link(system.name, urls.relative(CHANGES_PAGE, home)),),
+            paragraphs=(f"What CMS's file marks as changed since the previous release, effective "
+                        f"{_date(self.release.effective)}. Codes with only payment or administrative changes are "
+                        "not listed.",),
+            tables=tuple(Table(("Code", "Description", "Status"), self._code_rows(CHANGES_PAGE, codes),
+                               heading=f"{ACTION_CODES[action]} ({len(codes):,})")
+                         for action, codes in by_action.items() if codes),
+        )
+        ended = sorted((code for code in self.codes if self.release.codes[code].termination_date is not None),
+                       key=lambda code: (self.release.codes[code].termination_date, code), reverse=True)
+        terminated = IndexPage(
+            path=TERMINATED_PAGE,
+            title=f"Terminated codes | {system.name}",
+            description="Every HCPCS Level II code in the file that may no longer be used, newest first.",
+            heading="Terminated codes",
+            breadcrumbs=(Link(system.name, urls.relative(TERMINATED_PAGE, home)),),
+            paragraphs=(f"{len(ended):,} codes of the {escape_markdown(self.release.label)} file have a termination "
+                        "date: the last day each could be used. Newest first.",),
+            tables=(Table(("Code", "Description", "Last day"), tuple(
+                (markdown_link(code, urls.relative(TERMINATED_PAGE, urls.code_page(SYSTEM, code))),
+                 escape_markdown(self.release.codes[code].long_description),
+                 _date(self.release.codes[code].termination_date))
+                for code in ended)),),
+        )
+        return changes, terminated
 
     def family_pages(self) -> list[IndexPage]:
         """A page per family: its summary, the families inside it, and the codes whose narrowest family it is."""
@@ -312,4 +356,5 @@ class HcpcsPages:
         return documents
 
     def nav(self) -> list[object]:
-        return [urls.system_page(SYSTEM), {"Modifiers": MODIFIERS_PAGE}]
+        return [urls.system_page(SYSTEM), {"Modifiers": MODIFIERS_PAGE}, {"Changes in this release": CHANGES_PAGE},
+                {"Terminated codes": TERMINATED_PAGE}]
