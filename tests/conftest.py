@@ -35,6 +35,8 @@ def write_cms_fixture_data(folder: Path) -> Path:
     with zipfile.ZipFile(folder / "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip", "w") as archive:
         order = (pcs / "icd10pcs_order_2026.txt").read_text(encoding="ascii")
         archive.writestr("icd10pcs_order_2026.txt", order.replace("\r\n", "\n").replace("\n", "\r\n"))
+        addenda = (pcs / "order_addenda_2026.txt").read_text(encoding="ascii")
+        archive.writestr("order_addenda_2026.txt", addenda.replace("\r\n", "\n").replace("\n", "\r\n"))
     with zipfile.ZipFile(folder / "january-2026-alpha-numeric-hcpcs-file.zip", "w") as archive:
         for member in sorted((FIXTURES / "hcpcs").iterdir()):
             if member.suffix == ".txt":

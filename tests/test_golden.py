@@ -29,7 +29,7 @@ GOLDEN = TESTS / "golden"
 GOLDEN_PAGES = [
     "cpt/96417.html", "cpt/96413.html", "cpt/96401-96549.md", "cpt/index.md",
     "icd10cm/E11.65.html", "icd10cm/S72.001A.html", "icd10cm/E11.html", "icd10cm/E08-E13.md",
-    "icd10pcs/0DTJ4ZZ.html", "icd10pcs/table-0DT.md",
+    "icd10pcs/0DTJ4ZZ.html", "icd10pcs/table-0DT.md", "icd10pcs/changes.md",
     "hcpcs/J9035.html", "hcpcs/J9000-J9099.md", "hcpcs/family-J9000-J9999.md", "hcpcs/changes.md", "hcpcs/terminated.md",
     "policies/index.md", "policies/guidelines-cm-chapter-4.md", "policies/ncd-fixture-diabetes-drug.md",
 ]

@@ -397,3 +397,20 @@ def test_real_spot_checks(real: PcsRelease) -> None:
     # New in April, with a substance the October tables do not know: left unlabelled, not mislabelled.
     assert real.codes["XW0330B"].axis(6).label is None
     assert real.tables["X9H"].body_system.label == "Ear, Nose, Sinus"
+
+
+def test_order_file_change_list(tmp_path) -> None:
+    """The update's change list beside the order file: added, deleted, and revised with the titles before."""
+    from conftest import write_cms_fixture_data
+
+    from generator.sources.icd10pcs import read_icd10pcs
+
+    data = write_cms_fixture_data(tmp_path)
+    release = read_icd10pcs(data / "icd10pcs_tables_2026.xml", data / "icd10pcs_definitions_2026.xml",
+                            data / "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip")
+    assert [(change.action, change.code) for change in release.changes] == [
+        ("added", "0DTJ4ZG"), ("deleted", "0DTJ4ZX"), ("revised", "0DTJ4ZZ")]
+    revised = release.changes[2]
+    assert (revised.previous_short_title, revised.short_title, revised.long_title) == (
+        "Resection of Appendix, Perc Endo", "Resection of Appendix, Perc Endo Approach",
+        "Resection of Appendix, Percutaneous Endoscopic Approach")

@@ -16,6 +16,8 @@ from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, 
                     markdown_link)
 
 SYSTEM = "icd10pcs"
+#: The order file's change list: what the update added, deleted and retitled.
+CHANGES_PAGE = f"{SYSTEM}/changes.md"
 #: Nearby codes of the same table shown on each side of a code.
 NEIGHBOURS = 2
 
@@ -217,7 +219,8 @@ class PcsPages:
         pages = [system_index_page(
             SYSTEM,
             f"{system.long_name}: {len(self._keys):,} valid codes in {len(self.release.tables)} tables.",
-            f"{escape_markdown(self.label())}: {len(self._keys):,} valid codes in {len(self.release.tables):,} tables.",
+            f"{escape_markdown(self.label())}: {len(self._keys):,} valid codes in {len(self.release.tables):,} tables."
+            + (f" See [what the update changed]({urls.relative(home, CHANGES_PAGE)})." if self.release.changes else ""),
             Table(("Section", "Name", "Body systems"), tuple(
                 (markdown_link(f"Section {section.value.value}", urls.relative(home, section_page(section.value.value))),
                  escape_markdown(section.value.label or ""), str(len(section.body_systems)))
@@ -256,7 +259,40 @@ class PcsPages:
                         for table in body.tables)),),
                 ))
                 pages += [self._table_page(table) for table in body.tables]
+        if self.release.changes:
+            pages.append(self._changes_page())
         return pages
+
+    def _changes_page(self) -> IndexPage:
+        """The order file's change list: codes and tables added, codes deleted, titles revised."""
+        home = urls.system_page(SYSTEM)
+
+        def linked(code: str) -> str:
+            target = urls.code_page(SYSTEM, code) if code in self.release.codes else (
+                table_page(code) if code in self.release.tables else None)
+            return markdown_link(code, urls.relative(CHANGES_PAGE, target)) if target else escape_markdown(code)
+
+        kinds = (("added", "Added", ("Code", "Title")), ("deleted", "Deleted (no longer valid)", ("Code", "Last title")),
+                 ("revised", "Titles revised", ("Code", "Title now", "Short title before → now")))
+        tables = []
+        for action, heading, columns in kinds:
+            chosen = [change for change in self.release.changes if change.action == action]
+            if not chosen:
+                continue
+            rows = tuple((linked(change.code), escape_markdown(change.long_title))
+                         + ((f"{escape_markdown(change.previous_short_title or '')} → {escape_markdown(change.short_title)}",)
+                            if action == "revised" else ()) for change in chosen)
+            tables.append(Table(columns, rows, heading=f"{heading} ({len(chosen)})"))
+        return IndexPage(
+            path=CHANGES_PAGE,
+            title=f"Changes in the update | {SYSTEMS[SYSTEM].name}",
+            description=f"ICD-10-PCS codes added, deleted and retitled in the update of {escape_markdown(self.label())}.",
+            heading="What the update changed",
+            breadcrumbs=(Link(SYSTEMS[SYSTEM].name, urls.relative(CHANGES_PAGE, home)),),
+            paragraphs=(f"The change list CMS publishes with the order file ({escape_markdown(self.label())}): "
+                        "codes and tables added, codes deleted and titles revised since the release before it.",),
+            tables=tuple(tables),
+        )
 
     def search_documents(self) -> list[SearchDocument]:
         """Every valid code, with its body part's and device's "includes" as synonyms; and every table."""
@@ -278,4 +314,4 @@ class PcsPages:
         return documents
 
     def nav(self) -> list[object]:
-        return [urls.system_page(SYSTEM)]
+        return [urls.system_page(SYSTEM)] + ([{"What the update changed": CHANGES_PAGE}] if self.release.changes else [])

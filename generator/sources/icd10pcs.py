@@ -27,7 +27,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 from xml.etree import ElementTree as ET
@@ -41,6 +41,8 @@ CHARACTER = re.compile(r"[0-9A-HJ-NP-Z]")
 CODE = re.compile(r"[0-9A-HJ-NP-Z]{7}")
 TABLE_KEY = re.compile(r"[0-9A-HJ-NP-Z]{3}")
 ORDER_MEMBER = re.compile(r"icd10pcs_order_(\d{4})\.txt")
+#: The order file's change list beside it (a mid-year update lists what it added, deleted and revised).
+ADDENDA_MEMBER = re.compile(r"order_addenda_(\d{4})\.txt")
 
 #: How a character's label was found; see :attr:`PcsAxisValue.source`.
 LabelSource = Literal["row", "table", "body system", "section", "order file"]
@@ -224,6 +226,20 @@ class PcsReconciliation:
 
 
 @dataclass(frozen=True)
+class PcsChange:
+    """One line of the order file's change list: a code or table header added, deleted or retitled."""
+
+    #: "added", "deleted" or "revised".
+    action: str
+    code: str
+    long_title: str
+    short_title: str
+    #: For a revision: the short and long titles before it.
+    previous_short_title: str | None = None
+    previous_long_title: str | None = None
+
+
+@dataclass(frozen=True)
 class PcsRelease:
     """One ICD-10-PCS release: its codes, tables and index structure."""
 
@@ -240,6 +256,8 @@ class PcsRelease:
     #: Section → body system → table, in order-file order, for index pages.
     sections: tuple[PcsSection, ...]
     reconciliation: PcsReconciliation
+    #: What the order file's update changed (its ``order_addenda_YYYY.txt``), in file order; empty without one.
+    changes: tuple[PcsChange, ...] = ()
 
     def code(self, text: str) -> PcsCode | None:
         """The code spelled ``text`` (any case, surrounding spaces allowed); None if the release has none."""
@@ -292,7 +310,8 @@ def read_icd10pcs(tables_xml: Path, definitions_xml: Path, order_zip: Path) -> P
         )
     _check_across_tables(tables_xml, tables)
     sources = (tables_xml.name, definitions_xml.name, f"{order_zip.name}/{order_member}")
-    return _Assembly(tables, terms, order).release(tables_version, sources)
+    release = _Assembly(tables, terms, order).release(tables_version, sources)
+    return replace(release, changes=_read_order_addenda(order_zip))
 
 
 # --- reading the tables file ------------------------------------------------------------------
@@ -603,6 +622,31 @@ def _read_order_file(path: Path) -> tuple[str, str, list[_OrderRow]]:
     except zipfile.BadZipFile as error:
         raise Abort(f"{path}: not a zip archive ({error})") from None
     return member, year, _parse_order_file(f"{path}/{member}", data)
+
+
+def _read_order_addenda(path: Path) -> tuple[PcsChange, ...]:
+    """The change list in the order file's archive, if it has one (fixed width, as the order file: the
+    action in 13 columns, the code in 7, a space, the short title in 60, a space, the long title)."""
+    with zipfile.ZipFile(path) as archive:
+        members = [name for name in archive.namelist() if ADDENDA_MEMBER.fullmatch(PurePosixPath(name).name)]
+        if len(members) != 1:
+            return ()
+        text = archive.read(members[0]).decode("ascii", errors="replace")
+    actions = {"Add:": "added", "Delete:": "deleted"}
+    changes: list[PcsChange] = []
+    before: tuple[str, str] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        action, code, short, long = line[:13].strip(), line[13:20].strip(), line[21:81].strip(), line[82:].strip()
+        if action in actions:
+            changes.append(PcsChange(actions[action], code, long, short))
+        elif action == "Revise from:":
+            before = (short, long)
+        elif action == "Revise to:":
+            if before is None:
+                raise Abort(f"{path}/{members[0]}:{number}: 'Revise to:' without a 'Revise from:' line before it")
+            changes.append(PcsChange("revised", code, long, short, *before))
+            before = None
+    return tuple(changes)
 
 
 def _parse_order_file(shown: str, data: bytes) -> list[_OrderRow]:
