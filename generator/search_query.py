@@ -37,6 +37,8 @@ _PAYLOAD = re.compile(r'^OMCSearchData\("([^"]+)",(.*)\);\s*$', re.DOTALL)
 _CODE = re.compile(r"^[A-Z0-9.]+$")
 _RANGE = re.compile(r"^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$")
 _POWER = re.compile(r"(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]")
+#: lunr's query syntax: a word required or left out (+, -), fuzzy (~), boosted (^), in a field (:), a wildcard (*).
+_SYNTAX = re.compile(r"(^|\s)[+-]|[~^:*]")
 _PCS_CODE = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
 _HCPCS_CODE = re.compile(r"^[A-Z][0-9]{4}$")
 #: How many ranges starting with a code may come before the code itself.
@@ -71,6 +73,9 @@ class Hit:
     billable: bool
     active: bool
     kind: str   # "exact" | "prefix" | "range" | "family" | "words"
+    #: The query, when its words matched as a whole phrase only among the code's other names (synonyms and
+    #: everyday words, not its title or plain-language name): the page says "matched as another name".
+    matched: str = ""
 
 
 @dataclass
@@ -433,7 +438,7 @@ def _whole_words(reader: IndexReader, query: str, counted: list[Clause]) -> tupl
     return found, len(found) + specific
 
 
-def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[int], int, list[str]]:
+def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[int], int, list[str], set[int]]:
     """Documents matching the words of ``query`` in rank order.
 
     Rank: more query words matched; the query is a whole phrase of the document (its title, a
@@ -519,7 +524,12 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
     docs.sort(key=lambda doc: (-coverage[doc], complete.get(doc, 16), -exactly.get(doc, 0),
                                -(flags[doc] >> 1) if doc in complete else 0, -weakest[doc], -score[doc],
                                -(flags[doc] >> 1), -(flags[doc] & 1), doc))
-    return docs, len(counted), sorted(set(matched_terms))
+    # The docs the query matched as a whole phrase among other names only (field 1: synonyms), not in the title.
+    # (Only for words matched as typed: a corrected typo is not what the code is also called.)
+    # (Not for a query written in lunr's syntax: it is not a name.)
+    as_typed = all(clause.term in matched_terms for clause in counted) and not _SYNTAX.search(query)
+    other_names = {doc for doc in complete if whole[doc][1][0] == needed and whole[doc][0][0] != needed} if as_typed else set()
+    return docs, len(counted), sorted(set(matched_terms)), other_names
 
 
 # --- the query --------------------------------------------------------------------------------
@@ -577,13 +587,15 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
     query, result.notice = normalised_query(query)
     result.notice = " ".join(notice for notice in (result.notice, range_notice(reader, query)) if notice) or None
     ranked, total = _code_hits(reader, query, filters)
+    matched_as: dict[int, str] = {}
     if not ranked:
         try:
-            docs, _, result.terms = _word_hits(reader, query, filters)
+            docs, _, result.terms, other_names = _word_hits(reader, query, filters)
         except QueryParseError as error:
             result.error = f"cannot read the query: {error}"
             return result
         ranked, total = [(doc, "words") for doc in docs], len(docs)
+        matched_as = {doc: query for doc in other_names}
     result.total = total
     if ranked and ranked[0][1] == "family":
         result.missing_code = code_key(query)
@@ -596,7 +608,7 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
         result.hits.append(Hit(
             system=system["key"], code=code, title=chunk["t"][offset], name=chunk["n"][offset],
             url=chunk["u"].get(str(offset), f"{system['key']}/{code}.html"),
-            billable=bool(flags & 2), active=bool(flags & 1), kind=kind,
+            billable=bool(flags & 2), active=bool(flags & 1), kind=kind, matched=matched_as.get(doc, ""),
         ))
     return result
 
@@ -619,7 +631,8 @@ def format_result(result: SearchResult, names: dict[str, str]) -> str:
                                                        if result.new_record else ""))
     for number, hit in enumerate(result.hits, 1):
         notes = [note for note, show in (("header", not hit.billable), ("terminated", not hit.active)) if show]
-        title = hit.title + (f" — {hit.name}" if hit.name else "")
+        title = hit.title + (f" — {hit.name}" if hit.name else "") + (
+            f" [matched as another name: {hit.matched}]" if hit.matched else "")
         lines.append(f"{number:>3}. {names.get(hit.system, hit.system):<10} {hit.code:<9} {title}"
                      + (f" ({', '.join(notes)})" if notes else ""))
     count = f"{result.total} result{'s' if result.total != 1 else ''}"

@@ -121,6 +121,11 @@ def test_words_with_highlighting_typo_and_range(page, root: str) -> None:
     assert first.locator(".omcs-badge").inner_text() == "CPT"
     type_query(page, "pnuemonia")
     assert results(page) == ["icd10cm:J18.9", "icd10cm:J18"]
+    assert page.locator("header .omcs-result__why").count() == 0   # a corrected typo is not another name
+    # Words that are another name of the code (the vocabulary), not in its title: the result says so.
+    type_query(page, "adult onset diabetes")
+    assert page.locator("header .omcs-result").first.locator(".omcs-result__why").inner_text() == (
+        "Matched as another name: \u201cadult onset diabetes\u201d")
     type_query(page, "96401-96549")
     assert results(page)[0] == "cpt:96401-96549"
     assert meta(page) == "7 results in the range"

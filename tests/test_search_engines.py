@@ -76,8 +76,8 @@ def test_cli_words_typo_synonyms_and_terminated_codes(index_parent: Path) -> Non
         "  1. ICD-10-CM  E08-E13   Diabetes mellitus (header)\n11 results, showing 1\n")
     # Both words first; codes that match one word only ("brain attack" is stroke, in the vocabulary) after them.
     assert cli(index_parent, "heart attack").stdout.splitlines()[:2] == [
-        "  1. ICD-10-CM  I21.9     Acute myocardial infarction, unspecified",
-        "  2. ICD-10-CM  I21       Acute myocardial infarction (header)"]
+        "  1. ICD-10-CM  I21.9     Acute myocardial infarction, unspecified [matched as another name: heart attack]",
+        "  2. ICD-10-CM  I21       Acute myocardial infarction [matched as another name: heart attack] (header)"]
     nothing = cli(index_parent, "bladder")
     assert (nothing.returncode, nothing.stdout) == (1, "0 results\n")
     assert cli(index_parent, "bladder", "--include-terminated").stdout.startswith(
@@ -98,14 +98,15 @@ def test_cli_exact_code_before_the_ranges_it_starts_and_hcpcs_shaped_codes(index
 def test_cli_whole_phrases_generic_titles_and_typos(index_parent: Path) -> None:
     # "Stroke NOS" is the whole query; "Other cerebral infarction" says "other"; the title match is one word of three.
     assert cli(index_parent, "stroke").stdout == (
-        "  1. ICD-10-CM  I63.9     Cerebral infarction, unspecified\n"
-        "  2. ICD-10-CM  I63.89    Other cerebral infarction\n"
+        "  1. ICD-10-CM  I63.9     Cerebral infarction, unspecified [matched as another name: stroke]\n"
+        "  2. ICD-10-CM  I63.89    Other cerebral infarction [matched as another name: stroke]\n"
         "  3. ICD-10-CM  Z82.3     Family history of stroke\n"
         "3 results\n")
     for query in ("high blood pressure", "hypertenson", "hypertention", "htn"):
         assert cli(index_parent, query, "--limit", "1").stdout.startswith(
-            "  1. ICD-10-CM  I10       Essential (primary) hypertension\n"), query
-    assert cli(index_parent, "uti").stdout == "  1. ICD-10-CM  N39.0     Urinary tract infection, site not specified\n1 result\n"
+            "  1. ICD-10-CM  I10       Essential (primary) hypertension"), query
+    assert cli(index_parent, "uti").stdout == (
+        "  1. ICD-10-CM  N39.0     Urinary tract infection, site not specified [matched as another name: uti]\n1 result\n")
     assert cli(index_parent, "wheelchar").stdout == "  1. HCPCS Level II K0001     Standard wheelchair\n1 result\n"
 
 
@@ -183,7 +184,8 @@ QUERIES = [
     ("96411", {}), ("96399", {}), ("3008F", {}), ("0100F", {}), ("99213", {}), ("9641", {}),
     ("96549-96401", {}), ("96401-96401", {}), ("96401", {}), ("E13-E08", {}), ("E11 E11", {}), ("diabetes DIABETES type", {}), ("stra\u00dfe", {}),
     (" ".join(["diabetes"] + [f"word{n}" for n in range(40)]), {}),
-    ("E11.65-96417", {}), ("96417 - 0DTJ4ZZ", {}),
+    ("E11.65-96417", {}), ("96417 - 0DTJ4ZZ", {}), ("adult onset diabetes", {}),
+    ("high blood sugar with type 2 diabetes", {}),
 ]
 
 
@@ -198,10 +200,12 @@ def test_browser_engine_ranks_like_the_cli(index_parent: Path) -> None:
         )
         result = search(reader, query, filters, limit=20)
         expected.append({"query": query, "total": result.total, "error": result.error is not None,
-                         "notice": result.notice, "hits": [f"{hit.system}:{hit.code}:{hit.kind}" for hit in result.hits]})
+                         "notice": result.notice,
+                         "hits": [f"{hit.system}:{hit.code}:{hit.kind}:{hit.matched}" for hit in result.hits]})
     answers = run_engine("search", [{"query": q, "filters": o, "limit": 20} for q, o in QUERIES], index_parent)
     browser = [{"query": answer["query"], "total": answer["total"], "error": answer["error"] is not None,
-                "notice": answer["notice"], "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}" for hit in answer["hits"]]} for answer in answers]
+                "notice": answer["notice"], "hits": [f"{hit['system']}:{hit['code']}:{hit['kind']}:{hit['matched']}" for hit in answer["hits"]]}
+               for answer in answers]
     assert browser == expected
     assert sum(1 for item in expected if item["hits"]) >= 50
 
@@ -231,3 +235,13 @@ def test_range_across_systems_says_which_systems_it_spans(index_parent: Path) ->
         "between them. Search each code on its own.")
     # A range within one system, and a word query with a hyphen, say nothing of the kind.
     assert search(reader, "E11.6-E11.9").notice is None and search(reader, "96401-96549").notice is None
+
+
+def test_a_match_among_other_names_says_so(index_parent: Path) -> None:
+    """Words matched only as another name (vocabulary, synonyms), not in the title or plain name: the hit says so."""
+    reader = IndexReader(index_parent / "index")
+    result = search(reader, "adult onset diabetes")
+    assert result.hits and all(hit.matched == "adult onset diabetes" for hit in result.hits if hit.code.startswith("E11"))
+    assert "[matched as another name: adult onset diabetes]" in cli(index_parent, "adult onset diabetes").stdout
+    # Words in the title itself: no such note.
+    assert all(not hit.matched for hit in search(reader, "type 2 diabetes mellitus").hits)

@@ -239,6 +239,8 @@
 
   var CODE = /^[A-Z0-9.]+$/;
   var RANGE = /^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$/;
+  /** lunr's query syntax (twin of search_query._SYNTAX). */
+  var SYNTAX = /(^|\s)[+-]|[~^:*]/;
   var PCS_CODE = /^[0-9A-HJ-NP-Z]{7}$/;
   var HCPCS_CODE = /^[A-Z][0-9]{4}$/;
   var POWER = /(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]/;
@@ -702,13 +704,21 @@
       }
       var total = docs.length;
       docs = rankFirst(docs, tier, a.score, a.flags, limit);
+      // The docs the query matched as a whole phrase among other names only (field 1: synonyms), not in the title.
+      // (Only for words matched as typed: a corrected typo is not what the code is also called.)
+      var otherNames = {};
+      // (Not for a query written in lunr's syntax: it is not a name.)
+      var asTyped = counted.every(function (clause) { return matched.has(clause.term); }) && !SYNTAX.test(query);
+      if (needed && asTyped) docs.forEach(function (doc) {
+        if (a.wholeCount[1][doc] === needed && a.wholeCount[0][doc] !== needed) otherNames[doc] = true;
+      });
       for (var r = 0; r < allCount; r++) {
         var doc = all[r];
         a.coverage[doc] = 0; a.exactly[doc] = 0; a.weakest[doc] = 0; a.score[doc] = 0; flags[doc] = 0;
         a.required[doc] = 0; a.prohibited[doc] = 0; a.seen[doc] = 0; tier[doc] = 0;
         for (var f = 0; f < fieldTotal; f++) { a.wholeCount[f][doc] = 0; a.wholeLength[f][doc] = 0; }
       }
-      return { docs: docs, total: total, terms: Array.from(matched).sort() };
+      return { docs: docs, total: total, terms: Array.from(matched).sort(), otherNames: otherNames };
     });
   }
 
@@ -725,7 +735,7 @@
         return {
           system: system.key, code: code, title: chunk.t[offset], name: chunk.n[offset],
           url: chunk.u[String(offset)] || system.key + "/" + code + ".html",
-          billable: !!(flags & 2), active: !!(flags & 1), kind: pair[1],
+          billable: !!(flags & 2), active: !!(flags & 1), kind: pair[1], matched: pair[2] || "",
         };
       });
     }));
@@ -793,7 +803,8 @@
       }
       return words.then(function (found) {
         result.terms = found.terms;
-        return { ranked: found.docs.map(function (doc) { return [doc, "words"]; }), total: found.total };
+        return { ranked: found.docs.map(function (doc) { return [doc, "words", found.otherNames[doc] ? query : ""]; }),
+                 total: found.total };
       });
     }).then(function (found) {
       if (!found) return result;
@@ -851,6 +862,7 @@
           ]),
           title,
           name,
+          hit.matched ? element("div", { class: "omcs-result__why", text: "Matched as another name: \u201c" + hit.matched + "\u201d" }) : null,
         ]),
       ]),
     ]);
