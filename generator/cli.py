@@ -17,7 +17,7 @@ from .scaffold import write_scaffold
 from .schema import reference_page
 from .settings import SiteSettings
 from .progress import heartbeat
-from .swap import build_lock, recover
+from .swap import build_lock, finish_deletions, recover
 from .mkdocs_build import build_site, write_mkdocs_config
 from .validate import load_content
 
@@ -239,7 +239,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     with build_lock(args.build_dir):
         recover(args.site_dir)
-        return _build(args, started)
+        try:
+            return _build(args, started)
+        finally:
+            finish_deletions()
 
 
 def _check_links(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,17 +34,41 @@ def recover(target: Path) -> None:
             old.rename(target)  # cut between the two renames: the old complete folder comes back
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Make the complete folder ``staging`` the new ``target``; the previous ``target`` is deleted afterwards."""
+#: Deletions of previous folders still running in the background (see :func:`swap_in`).
+_deleting: list[threading.Thread] = []
+
+
+def swap_in(staging: Path, target: Path, background: bool = False) -> None:
+    """Make the complete folder ``staging`` the new ``target``; the previous ``target`` is deleted afterwards.
+
+    With ``background``, the deletion runs in a thread while the build goes on (deleting ~190,000
+    files is system calls, which leave the other core free); :func:`finish_deletions` waits for it.
+    """
     recover(target)
     old = _old(target)
     if target.exists():
         target.rename(old)
     staging.rename(target)
-    if old.exists():
-        # Deleting ~190,000 files takes a while: say so rather than fall silent.
-        with heartbeat(f"remove the previous {target.name}/"):
-            shutil.rmtree(old)
+    if not old.exists():
+        return
+    if background:
+        thread = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True},
+                                  name=f"remove {old}")
+        thread.start()
+        _deleting.append(thread)
+        return
+    # Deleting ~190,000 files takes a while: say so rather than fall silent.
+    with heartbeat(f"remove the previous {target.name}/"):
+        shutil.rmtree(old)
+
+
+def finish_deletions() -> None:
+    """Wait for the deletions :func:`swap_in` left running in the background."""
+    while _deleting:
+        thread = _deleting.pop()
+        if thread.is_alive():
+            with heartbeat(f"finish removing {thread.name.removeprefix('remove ')}"):
+                thread.join()
 
 
 @contextlib.contextmanager

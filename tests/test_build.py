@@ -239,3 +239,17 @@ def test_ctrl_c_leaves_site_unchanged_without_a_traceback(tmp_path: Path) -> Non
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == f"interrupted; {tmp_path / 'site'} unchanged"
     assert sorted(path.relative_to(tmp_path).as_posix() for path in (tmp_path / "site").rglob("*")) == before
+
+
+def test_background_swap_deletes_the_previous_folder(tmp_path: Path) -> None:
+    from generator.swap import finish_deletions, swap_in
+
+    target, staging = tmp_path / "docs", tmp_path / "docs.new"
+    (target / "a").mkdir(parents=True)
+    (target / "a" / "old.html").write_text("old", encoding="utf-8")
+    staging.mkdir()
+    (staging / "new.html").write_text("new", encoding="utf-8")
+    swap_in(staging, target, background=True)
+    assert (target / "new.html").read_text(encoding="utf-8") == "new"   # the new folder is in place at once
+    finish_deletions()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["docs"]   # no docs.old, no docs.new left

@@ -113,7 +113,8 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
                                 staging / SEARCH_DIR, new_record_url=new_record_url(site),
                                 vocabulary=Vocabulary(catalog.content.vocabulary))
     timings["search index"] = time.perf_counter() - mark
-    swap_in(staging, docs_dir)
+    # The previous docs are deleted while MkDocs builds the site from the new ones.
+    swap_in(staging, docs_dir, background=True)
     return DocsResult(
         code_pages=code_stats.pages,
         code_page_bytes=code_stats.bytes,
