@@ -22,7 +22,7 @@ def parts_of(html: str) -> dict[str, int]:
     """Bytes of each part of one code page."""
     data = html.encode("utf-8")
     main = data.find(b"<main")
-    end = data.find(b'<p class="omc-source"')
+    end = data.find(b'<p class="omc-source')
     parts = {"outside <main> (head, header)": main}
     body = data[main:end].decode("utf-8")
     cuts = [(match.start(), match.group(1)) for match in SECTION.finditer(body)]
