@@ -253,4 +253,7 @@ def parse_scope(system: str, text: str) -> CodeRange:
     first, last = codes[0], codes[-1]
     if sort_key(first) > sort_key(last):
         raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
+    if system == "cpt" and _cpt_kind(first) != _cpt_kind(last):
+        raise RangeError(f"malformed range {text!r}: {first} and {last} are codes of different CPT sets "
+                         "(Category I numbers, or F, T or U codes): name each set's range")
     return CodeRange(first, last)

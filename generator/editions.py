@@ -37,7 +37,8 @@ class Edition:
     def statement(self, day: datetime.date) -> str:
         """What every page of the system says of its edition when built on ``day``."""
         name = SYSTEMS[self.system].name
-        period = f"{_day(self.start)} to {_day(self.end)}"
+        # A code added by a mid-year update (1 April) is valid from that update, not from 1 October.
+        period = f"{_day(self.start)} (a code added by a mid-year update: from that update) to {_day(self.end)}"
         if self.stale_on(day):
             return (f"{name} {self.label} was valid for discharges and services from {period}. {self.next_label} took "
                     f"effect on {_day(self.end + datetime.timedelta(days=1))} and is not in this build yet: its new, "

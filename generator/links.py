@@ -7,6 +7,7 @@ optional command: CI without a network skips it with a message, not a failure.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import urllib.error
 import urllib.request
@@ -56,7 +57,7 @@ def fetch_status(url: str) -> LinkResult:
                 return LinkResult(url, response.status)
         except urllib.error.HTTPError as error:
             last = LinkResult(url, error.code, error.reason if isinstance(error.reason, str) else "")
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
             last = LinkResult(url, None, str(getattr(error, "reason", error)))
     assert last is not None
     return last
@@ -73,12 +74,15 @@ def check_links(policies: Sequence[Policy],
 
 
 def form_problem(url: str) -> str | None:
-    """Why a URL is malformed (validation's check), or None: https, a host with a dot, no spaces."""
+    """Why a URL is malformed (validation's check), or None: https, a host with a dot, no spaces, nothing
+    that could end an HTML attribute or a Markdown link (the URL is printed in both)."""
     parts = urlsplit(url)
     if parts.scheme != "https":
         return "is not an https:// URL"
     if not parts.hostname or "." not in parts.hostname:
         return "has no host name"
-    if any(character.isspace() for character in url):
-        return "contains a space"
+    if any(character.isspace() or ord(character) < 32 for character in url):
+        return "contains a space or a control character"
+    if any(character in url for character in '<>"\'\\`'):
+        return "contains a character a URL may not hold unescaped (< > \" ' \\ `)"
     return None

@@ -463,6 +463,7 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
     required: set[int] | None = None
     prohibited: set[int] = set()
     matched_terms: list[str] = []
+    in_title: dict[int, int] = {}
     for clause in clauses:
         best: dict[int, int] = {}          # per doc: the best expansion in each field, summed
         best_class: dict[int, int] = {}
@@ -489,6 +490,9 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
                         fields = in_whole.setdefault(doc, {})
                         if length < fields.get(field, 16):
                             fields[field] = length
+            if field == 0 and clause.presence != QueryPresence.PROHIBITED.value:
+                for doc in in_field:   # this word of the query is in the title (or plain name)
+                    in_title[doc] = in_title.get(doc, 0) + 1
             for doc, points in in_field.items():
                 best[doc] = best.get(doc, 0) + points
                 top[doc] = max(top.get(doc, 0), points)
@@ -524,11 +528,12 @@ def _word_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
     docs.sort(key=lambda doc: (-coverage[doc], complete.get(doc, 16), -exactly.get(doc, 0),
                                -(flags[doc] >> 1) if doc in complete else 0, -weakest[doc], -score[doc],
                                -(flags[doc] >> 1), -(flags[doc] & 1), doc))
-    # The docs the query matched as a whole phrase among other names only (field 1: synonyms), not in the title.
+    # The docs the query matched as a whole phrase among other names (field 1: synonyms) and not wholly in the title.
     # (Only for words matched as typed: a corrected typo is not what the code is also called.)
     # (Not for a query written in lunr's syntax: it is not a name.)
     as_typed = all(clause.term in matched_terms for clause in counted) and not _SYNTAX.search(query)
-    other_names = {doc for doc in complete if whole[doc][1][0] == needed and whole[doc][0][0] != needed} if as_typed else set()
+    other_names = {doc for doc in complete if whole[doc][1][0] == needed and in_title.get(doc, 0) < len(counted)
+                   } if as_typed else set()
     return docs, len(counted), sorted(set(matched_terms)), other_names
 
 
@@ -585,7 +590,10 @@ def search(reader: IndexReader, query: str, filters: Filters = Filters(), limit:
     if not query.strip():
         return result
     query, result.notice = normalised_query(query)
-    result.notice = " ".join(notice for notice in (result.notice, range_notice(reader, query)) if notice) or None
+    across = range_notice(reader, query)
+    result.notice = " ".join(notice for notice in (result.notice, across) if notice) or None
+    if across:
+        return result   # no code lies between the ends, and the range is not words either
     ranked, total = _code_hits(reader, query, filters)
     matched_as: dict[int, str] = {}
     if not ranked:

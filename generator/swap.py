@@ -44,6 +44,7 @@ def swap_in(staging: Path, target: Path, background: bool = False) -> None:
     With ``background``, the deletion runs in a thread while the build goes on (deleting ~190,000
     files is system calls, which leave the other core free); :func:`finish_deletions` waits for it.
     """
+    finish_deletions()   # an earlier background deletion may still be removing target.old
     recover(target)
     old = _old(target)
     if target.exists():

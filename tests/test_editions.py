@@ -10,7 +10,8 @@ from conftest import FIXTURE_CONTENT, run_build
 
 from generator.editions import edition_stylesheet, fiscal_edition
 
-STALE = ("ICD-10-CM FY2026 was valid for discharges and services from 1 October 2025 to 30 September 2026. "
+STALE = ("ICD-10-CM FY2026 was valid for discharges and services from 1 October 2025 (a code added by a mid-year "
+         "update: from that update) to 30 September 2026. "
          "FY2027 took effect on 1 October 2026 and is not in this build yet: its new, deleted and retitled codes "
          "are not shown.")
 
@@ -22,7 +23,8 @@ def test_fiscal_edition_and_its_statement() -> None:
     assert fiscal_edition("icd10pcs", "ICD-10-PCS FY2026").end == datetime.date(2026, 9, 30)
     assert fiscal_edition("hcpcs", "CY2026 January (2026-01-12)") is None   # not a fiscal-year system
     assert edition.statement(datetime.date(2026, 9, 30)) == (
-        "ICD-10-CM FY2026: valid for discharges and services from 1 October 2025 to 30 September 2026.")
+        "ICD-10-CM FY2026: valid for discharges and services from 1 October 2025 (a code added by a mid-year update: "
+        "from that update) to 30 September 2026.")
     assert edition.statement(datetime.date(2026, 10, 1)) == STALE
     css = edition_stylesheet([edition], datetime.date(2026, 12, 1))
     assert '.omc-edition-icd10cm::after { content: " ICD-10-CM FY2026 was valid' in css
@@ -58,7 +60,8 @@ def test_site_built_within_the_edition_states_its_period(tmp_path: Path) -> None
     site = _built(tmp_path, "2026-06-01")
     assert "A newer edition has taken effect" not in (site / "index.html").read_text(encoding="utf-8")
     stylesheet = next((site / "assets" / "stylesheets").glob("omc.*.css")).read_text(encoding="utf-8")
-    assert "ICD-10-PCS FY2026: valid for discharges and services from 1 October 2025 to 30 September 2026." in stylesheet
+    assert ("ICD-10-PCS FY2026: valid for discharges and services from 1 October 2025 (a code added by a mid-year "
+            "update: from that update) to 30 September 2026.") in stylesheet
     assert "took effect" not in stylesheet
 
 

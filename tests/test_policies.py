@@ -193,3 +193,16 @@ def test_check_links_reports_broken_urls_and_skips_without_a_network(monkeypatch
     out = capsys.readouterr().out
     assert "content/policies/mcd-a58532.yaml: url: HTTP 404: https://www.cms.gov/medicare-coverage-database" in out
     assert out.rstrip().endswith("broken") and ", 1 broken" in out
+
+
+def test_policy_url_that_could_end_an_attribute_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "policies/mcd-a58532.yaml", "articleid=58532", 'articleid=58532"><img/src=x/onerror=alert(1)>')
+    assert problems_of(content_dir) == [
+        "content/policies/mcd-a58532.yaml:5: url: 'https://www.cms.gov/medicare-coverage-database/view/article.aspx?"
+        "articleid=58532\"><img/src=x/onerror=alert(1)>' contains a character a URL may not hold unescaped "
+        "(< > \" ' \\ `)"]
+
+
+def test_cpt_range_across_code_sets_is_refused() -> None:
+    with pytest.raises(RangeError, match="are codes of different CPT sets"):
+        parse_scope("cpt", "0001F-99499")

@@ -104,7 +104,8 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         shutil.copytree(assets, staging / "assets")
     (staging / stylesheet.path).parent.mkdir(parents=True, exist_ok=True)
     (staging / stylesheet.path).write_text(stylesheet.text, encoding="utf-8")
-    write_search_bundle(templates_dir, staging / SEARCH_DIR, [builder.system for builder in builders])
+    write_search_bundle(templates_dir, staging / SEARCH_DIR, [builder.system for builder in builders],
+                        policies=bool(catalog.content.policies))
     # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY").
     write_public_files(staging, site.site_url,
                        [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
@@ -131,7 +132,8 @@ def new_record_url(site: SiteSettings) -> str | None:
     return site.new_file_url("content/cpt", "__CODE__.yaml", 'code: "__CODE__"\nsystem: cpt\nstatus: draft\nname: \nsummary: \n')
 
 
-def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence[str] = tuple(SYSTEMS)) -> None:
+def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence[str] = tuple(SYSTEMS),
+                        policies: bool = False) -> None:
     """Write ``omc.js``: the header search box, lunr.js and the search engine, for lean code pages.
 
     Code pages carry only an empty header bar and this one script tag, not the home link
@@ -146,6 +148,7 @@ def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence
     markup = (f'<nav class="md-header__inner md-grid"><a href="{ROOT_PLACEHOLDER}index.html" class="omc-home">'
               f'Open Medical Codes</a>{" ".join(markup.split())}</nav>')
     links = [("Home", "index.html"), *((SYSTEMS[key].name, urls.built(urls.system_page(key))) for key in systems),
+             *((("Policies and guidelines", urls.built(urls.POLICIES_INDEX)),) if policies else ()),
              ("Search", "search.html"), ("About the data", "about.html")]
     footer = ('<nav class="md-footer-meta md-typeset omc-footer__nav" aria-label="Site">'
               + " · ".join(f'<a href="{ROOT_PLACEHOLDER}{href}">{html.escape(label)}</a>' for label, href in links) + "</nav>")

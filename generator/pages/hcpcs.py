@@ -292,20 +292,21 @@ class HcpcsPages:
                                heading=f"{ACTION_CODES[action]} ({len(codes):,})")
                          for action, codes in by_action.items() if codes),
         )
-        ended = sorted((code for code in self.codes if self.release.codes[code].termination_date is not None),
-                       key=lambda code: (self.release.codes[code].termination_date, code), reverse=True)
+        entries = {**{code: (self.release.codes[code], urls.code_page(SYSTEM, code)) for code in self.codes},
+                   **{code: (self.release.modifiers[code], modifier_page(code)) for code in self.modifiers}}
+        ended = sorted((code for code, (entry, _) in entries.items() if entry.termination_date is not None),
+                       key=lambda code: (entries[code][0].termination_date, code), reverse=True)
         terminated = IndexPage(
             path=TERMINATED_PAGE,
             title=f"Terminated codes | {system.name}",
-            description="Every HCPCS Level II code in the file that may no longer be used, newest first.",
+            description="Every HCPCS Level II code and modifier in the file that may no longer be used, newest first.",
             heading="Terminated codes",
             breadcrumbs=(Link(system.name, urls.relative(TERMINATED_PAGE, home)),),
-            paragraphs=(f"{len(ended):,} codes of the {escape_markdown(self.release.label)} file have a termination "
-                        "date: the last day each could be used. Newest first.",),
-            tables=(Table(("Code", "Description", "Last day"), tuple(
-                (markdown_link(code, urls.relative(TERMINATED_PAGE, urls.code_page(SYSTEM, code))),
-                 escape_markdown(self.release.codes[code].long_description),
-                 _date(self.release.codes[code].termination_date))
+            paragraphs=(f"{len(ended):,} codes and modifiers of the {escape_markdown(self.release.label)} file have a "
+                        "termination date: the last day each could be used. Newest first.",),
+            tables=(Table(("Code or modifier", "Description", "Last day"), tuple(
+                (markdown_link(code, urls.relative(TERMINATED_PAGE, entries[code][1])),
+                 escape_markdown(entries[code][0].long_description), _date(entries[code][0].termination_date))
                 for code in ended)),),
         )
         return changes, terminated

@@ -286,7 +286,7 @@ class PcsPages:
         return IndexPage(
             path=CHANGES_PAGE,
             title=f"Changes in the update | {SYSTEMS[SYSTEM].name}",
-            description=f"ICD-10-PCS codes added, deleted and retitled in the update of {escape_markdown(self.label())}.",
+            description=f"ICD-10-PCS codes added, deleted and retitled in the update of {self.label()}.",
             heading="What the update changed",
             breadcrumbs=(Link(SYSTEMS[SYSTEM].name, urls.relative(CHANGES_PAGE, home)),),
             paragraphs=(f"The change list CMS publishes with the order file ({escape_markdown(self.label())}): "

@@ -43,7 +43,8 @@ def cited_title(policy: Policy) -> str:
 
 def policy_lines(catalog: Catalog, system: str, code: str, from_page: str) -> tuple[tuple[PolicyLine, ...], Link | None]:
     """What a code page lists under "Medical policies and guidelines", in page order, and the link to the
-    system's general documents when only those apply (else ``None``: they are listed on the pages linked)."""
+    system's general documents when only those apply (else ``None``: every code page's footer links the
+    policies index, which lists them; a line per page would cost ~17 MB of the Pages artifact)."""
     reach = catalog.policy_reach
     covering = catalog.policies_for(system, code)
     lines = []

@@ -634,17 +634,18 @@ def _read_order_addenda(path: Path) -> tuple[PcsChange, ...]:
         text = archive.read(members[0]).decode("ascii", errors="replace")
     actions = {"Add:": "added", "Delete:": "deleted"}
     changes: list[PcsChange] = []
-    before: tuple[str, str] | None = None
+    before: tuple[str, str, str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         action, code, short, long = line[:13].strip(), line[13:20].strip(), line[21:81].strip(), line[82:].strip()
         if action in actions:
             changes.append(PcsChange(actions[action], code, long, short))
         elif action == "Revise from:":
-            before = (short, long)
+            before = (code, short, long)
         elif action == "Revise to:":
-            if before is None:
-                raise Abort(f"{path}/{members[0]}:{number}: 'Revise to:' without a 'Revise from:' line before it")
-            changes.append(PcsChange("revised", code, long, short, *before))
+            if before is None or before[0] != code:
+                raise Abort(f"{path}/{members[0]}:{number}: 'Revise to: {code}' does not follow a 'Revise from:' line "
+                            "of the same code")
+            changes.append(PcsChange("revised", code, long, short, *before[1:]))
             before = None
     return tuple(changes)
 

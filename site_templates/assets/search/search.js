@@ -552,7 +552,7 @@
     function many(Type) { var list = []; for (var f = 0; f < fields; f++) list.push(new Type(size)); return list; }
     scratch = {
       size: size,
-      coverage: new Uint8Array(size), exactly: new Uint8Array(size), weakest: new Uint8Array(size),
+      coverage: new Uint8Array(size), exactly: new Uint8Array(size), weakest: new Uint8Array(size), inTitle: new Uint8Array(size),
       score: new Float64Array(size), flags: new Uint8Array(size), required: new Uint8Array(size), tier: new Float64Array(size),
       prohibited: new Uint8Array(size), seen: new Uint8Array(size),
       wholeCount: many(Uint8Array), wholeLength: many(Uint8Array),
@@ -645,6 +645,7 @@
           for (var i = 0; i < fieldCount; i++) {
             var doc = fieldTouched[i], points = inField[doc];
             inField[doc] = 0;
+            if (field === 0 && clause.presence !== 3) a.inTitle[doc]++;   // this word of the query is in the title (or plain name)
             if (best[doc] === 0) touched[touchedCount++] = doc;
             best[doc] += points;
             if (points > top[doc]) top[doc] = points;
@@ -704,18 +705,18 @@
       }
       var total = docs.length;
       docs = rankFirst(docs, tier, a.score, a.flags, limit);
-      // The docs the query matched as a whole phrase among other names only (field 1: synonyms), not in the title.
+      // The docs the query matched as a whole phrase among other names (field 1: synonyms) and not wholly in the title.
       // (Only for words matched as typed: a corrected typo is not what the code is also called.)
       var otherNames = {};
       // (Not for a query written in lunr's syntax: it is not a name.)
       var asTyped = counted.every(function (clause) { return matched.has(clause.term); }) && !SYNTAX.test(query);
       if (needed && asTyped) docs.forEach(function (doc) {
-        if (a.wholeCount[1][doc] === needed && a.wholeCount[0][doc] !== needed) otherNames[doc] = true;
+        if (a.wholeCount[1][doc] === needed && a.inTitle[doc] < counted.length) otherNames[doc] = true;
       });
       for (var r = 0; r < allCount; r++) {
         var doc = all[r];
         a.coverage[doc] = 0; a.exactly[doc] = 0; a.weakest[doc] = 0; a.score[doc] = 0; flags[doc] = 0;
-        a.required[doc] = 0; a.prohibited[doc] = 0; a.seen[doc] = 0; tier[doc] = 0;
+        a.required[doc] = 0; a.prohibited[doc] = 0; a.seen[doc] = 0; tier[doc] = 0; a.inTitle[doc] = 0;
         for (var f = 0; f < fieldTotal; f++) { a.wholeCount[f][doc] = 0; a.wholeLength[f][doc] = 0; }
       }
       return { docs: docs, total: total, terms: Array.from(matched).sort(), otherNames: otherNames };
@@ -788,11 +789,15 @@
     var normal = normalisedQuery(query);
     query = normal[0];
     result.notice = normal[1];
+    var across = null;
     return ready().then(function () {
-      var notices = [result.notice, rangeNotice(query)].filter(function (notice) { return notice; });
+      across = rangeNotice(query);
+      var notices = [result.notice, across].filter(function (notice) { return notice; });
       result.notice = notices.length ? notices.join(" ") : null;
+      if (across) return { ranked: [], total: 0 };   // no code lies between the ends, and the range is not words either
       return codeHits(query, filters);
     }).then(function (codes) {
+      if (across) return codes;
       if (codes.ranked.length) return codes;
       var words;
       try {
@@ -1028,6 +1033,7 @@
       return result;
     }).catch(function (error) {
       if (sequence !== self.sequence) return null;
+      self.shown = sequence;   // no earlier answer may come back over the message
       self.list.textContent = "";
       self.meta.textContent = "Search is not available: " + error.message;
       self.root.setAttribute("data-omc-done", String(sequence));
@@ -1042,7 +1048,7 @@
     if (result.error) {
       this.meta.textContent = result.error;
     } else if (!result.total) {
-      this.meta.textContent = "No codes match.";
+      this.meta.textContent = "No codes match." + (result.notice ? " " + result.notice : "");
     } else if (result.missingCode && result.hits.length) {
       this.meta.textContent = missingNotice(NAMES[result.hits[0].system] || result.hits[0].system, result.missingCode, result.hits[0]);
       if (result.newRecord) {
