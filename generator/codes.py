@@ -132,7 +132,7 @@ def sort_key(code: str) -> str:
 _CPT_SHAPE = re.compile(r"\d{4}[0-9FTUM]")
 
 
-def _cpt_kind(key: str) -> str:
+def cpt_kind(key: str) -> str:
     """``"0"`` for a CPT Category I number, else its letter (F, T, U, M)."""
     return "0" if key[-1:].isdigit() else key[-1:]
 
@@ -159,7 +159,7 @@ class CodeRange:
         """Which code set of one system the range's codes belong to: ``""`` except for CPT's F, T and U
         codes (``"F"``, …), which sort among the numbers but are sets of their own."""
         first = sort_key(self.first)
-        return _cpt_kind(first) if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(sort_key(self.last)) else ""
+        return cpt_kind(first) if _CPT_SHAPE.fullmatch(first) and _CPT_SHAPE.fullmatch(sort_key(self.last)) else ""
 
     @property
     def width(self) -> int:
@@ -173,7 +173,7 @@ class CodeRange:
     def __contains__(self, code: str) -> bool:
         key = sort_key(code)
         first, last = sort_key(self.first), sort_key(self.last)
-        if self.kind and _cpt_kind(key) != self.kind:
+        if self.kind and cpt_kind(key) != self.kind:
             # CPT's F, T and U codes sort among the numbers ("0100F" between "01000" and "01999") but are
             # separate code sets: a range holds only codes of its own kind.
             return False
@@ -253,7 +253,7 @@ def parse_scope(system: str, text: str) -> CodeRange:
     first, last = codes[0], codes[-1]
     if sort_key(first) > sort_key(last):
         raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
-    if system == "cpt" and _cpt_kind(first) != _cpt_kind(last):
+    if system == "cpt" and cpt_kind(first) != cpt_kind(last):
         raise RangeError(f"malformed range {text!r}: {first} and {last} are codes of different CPT sets "
                          "(Category I numbers, or F, T or U codes): name each set's range")
     return CodeRange(first, last)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .codes import is_group_key, scope_stretch, sort_key, stretch
+from .codes import cpt_kind, is_group_key, scope_stretch, sort_key, stretch
 from .model import CodeRecord, Content, Family, Policy
 from .official import OfficialCodes
 
@@ -200,9 +200,10 @@ GENERAL_SHARE = 0.9
 
 
 #: A coverage or payment document is specific to a code when it covers at most this share of its system's
-#: code pages (for CPT, whose list of numbers is not public: of its 100,000 five-character numbers).
+#: code pages (for CPT, whose list of numbers is not public: of the numbers of its code set, 100,000 Category I
+#: numbers, 10,000 each of the F, T and U codes).
 SPECIFIC_SHARE = 0.02
-CPT_NUMBERS = 100_000
+CPT_NUMBERS = {"0": 100_000, "F": 10_000, "T": 10_000, "U": 10_000, "M": 10_000}
 
 
 def _cpt_number(code: str) -> int:
@@ -254,7 +255,7 @@ class PolicyReach:
         if system == "cpt":
             spans = [_cpt_number(scope.last) - _cpt_number(scope.first) + 1
                      for scope in policy.scopes.get(system, ()) if code in scope]
-            return bool(spans) and min(spans) <= SPECIFIC_SHARE * CPT_NUMBERS
+            return bool(spans) and min(spans) <= SPECIFIC_SHARE * CPT_NUMBERS[cpt_kind(sort_key(code))]
         return self.count(policy, system) <= SPECIFIC_SHARE * self.total(system)
 
     def everywhere(self, policy: Policy, system: str) -> bool:

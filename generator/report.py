@@ -14,6 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .editions import fiscal_edition
 from .pages.render import SystemPages
 from .relations import Catalog
 from .style import GRADE_LIMIT, reading_grade
@@ -56,11 +57,12 @@ def built_editions(catalog: Catalog) -> dict[str, str]:
     """The edition of each release the site is built from, written as records write it (``FY2026``, ``2026``)."""
     editions = {"cpt": str(datetime.date.today().year)}
     official = catalog.official
-    for system, label, fiscal in (("icd10cm", official.icd10cm and official.icd10cm.label, True),
-                                  ("icd10pcs", official.icd10pcs and official.icd10pcs.label, True),
-                                  ("hcpcs", official.hcpcs and official.hcpcs.label, False)):
-        if label and (year := re.search(r"20\d\d", label)):
-            editions[system] = f"FY{year.group(0)}" if fiscal else year.group(0)
+    for system in official.systems():
+        label = getattr(official, system).label
+        if (edition := fiscal_edition(system, label)) is not None:
+            editions[system] = edition.label
+        elif year := re.search(r"20\d\d", label):
+            editions[system] = year.group(0)   # a calendar-year release (HCPCS)
     return editions
 
 
