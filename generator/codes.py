@@ -204,29 +204,33 @@ class RangeError(ValueError):
     """A range or code reference that cannot be parsed; the message says why."""
 
 
+def _range_ends(system: str, text: object, what: str, prefixes: bool) -> list[str]:
+    """The one or two ends of ``"FIRST-LAST"`` (or of a single code), normalised and checked: each a code of
+    ``system`` or, with ``prefixes``, a code prefix; FIRST not after LAST. ``what`` names the expected value."""
+    if not isinstance(text, str):
+        raise RangeError(f"expected {what} as a string, got {text!r}")
+    parts = text.split("-")
+    if len(parts) > 2:
+        raise RangeError(f"malformed range {text!r}: expected 'FIRST-LAST'")
+    info = SYSTEMS[system]
+    prefix = info.prefix_pattern if prefixes else None
+    codes = [normalise_code(system, part) for part in parts]
+    for part, code in zip(parts, codes):
+        if not (is_well_formed(system, code) or (prefix and prefix.fullmatch(code))):
+            shapes = f"a {info.name} code (e.g. {info.example})" + (" or a code prefix" if prefix else "")
+            raise RangeError(f"malformed code {part.strip()!r} in {text!r}: not {shapes}")
+    if sort_key(codes[0]) > sort_key(codes[-1]):
+        raise RangeError(f"malformed range {text!r}: {codes[0]} comes after {codes[-1]}")
+    return codes
+
+
 def parse_code_or_range(system: str, text: str) -> str | CodeRange:
     """Parse ``"96417"`` into a code or ``"96401-96549"`` into a :class:`CodeRange`.
 
     Raises :class:`RangeError` with a message suitable for the user.
     """
-    if not isinstance(text, str):
-        raise RangeError(f"expected a code or range as a string, got {text!r}")
-    parts = text.split("-")
-    if len(parts) > 2:
-        raise RangeError(f"malformed range {text!r}: expected 'FIRST-LAST'")
-    codes = [normalise_code(system, part) for part in parts]
-    for part, code in zip(parts, codes):
-        if not is_well_formed(system, code):
-            raise RangeError(
-                f"malformed code {part.strip()!r} in {text!r}: "
-                f"not a {SYSTEMS[system].name} code (e.g. {SYSTEMS[system].example})"
-            )
-    if len(codes) == 1:
-        return codes[0]
-    first, last = codes
-    if sort_key(first) > sort_key(last):
-        raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
-    return CodeRange(first, last)
+    codes = _range_ends(system, text, "a code or range", prefixes=False)
+    return codes[0] if len(codes) == 1 else CodeRange(*codes)
 
 
 def parse_scope(system: str, text: str) -> CodeRange:
@@ -237,22 +241,10 @@ def parse_scope(system: str, text: str) -> CodeRange:
     ``E11`` holds ``E11.65`` and ``0-0`` holds every ICD-10-PCS code of section 0.
     Raises :class:`RangeError` with a message suitable for the user.
     """
-    if not isinstance(text, str):
-        raise RangeError(f"expected a code, prefix or range as a string, got {text!r}")
-    parts = text.split("-")
-    if len(parts) > 2:
-        raise RangeError(f"malformed range {text!r}: expected 'FIRST-LAST'")
-    info = SYSTEMS[system]
     if system == "hcpcs" and text == HCPCS_MODIFIERS:
         return CodeRange(text, text)  # every modifier (see relations.PolicyReach)
-    codes = [normalise_code(system, part) for part in parts]
-    for part, code in zip(parts, codes):
-        if not (is_well_formed(system, code) or (info.prefix_pattern and info.prefix_pattern.fullmatch(code))):
-            shapes = f"a {info.name} code (e.g. {info.example})" + (" or a code prefix" if info.prefix_pattern else "")
-            raise RangeError(f"malformed code {part.strip()!r} in {text!r}: not {shapes}")
+    codes = _range_ends(system, text, "a code, prefix or range", prefixes=True)
     first, last = codes[0], codes[-1]
-    if sort_key(first) > sort_key(last):
-        raise RangeError(f"malformed range {text!r}: {first} comes after {last}")
     if system == "cpt" and cpt_kind(first) != cpt_kind(last):
         raise RangeError(f"malformed range {text!r}: {first} and {last} are codes of different CPT sets "
                          "(Category I numbers, or F, T or U codes): name each set's range")

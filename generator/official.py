@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .codes import is_group_key, modifier_key
+from .codes import is_group_key
 from .errors import Abort
 from .sources import cms_files
 
@@ -51,7 +51,7 @@ class OfficialCodes:
         if system not in self.systems():
             return []
         if system == "hcpcs":
-            return [*self.hcpcs.codes, *(modifier_key(code) for code in self.hcpcs.modifiers)]
+            return list(self.hcpcs.page_keys())
         return list(self.titles(system))
 
     def exists(self, system: str, code: str) -> bool:

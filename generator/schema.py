@@ -176,24 +176,20 @@ class RecordKey(Code):
 
 class CodeOrRange(FieldType):
     describe = "code or range `FIRST-LAST`"
+    #: The parser whose error makes the problem.
+    parse = staticmethod(parse_code_or_range)
 
     def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
         try:
-            parse_code_or_range(context.system, value)
+            self.parse(context.system, value)
         except RangeError as error:
             return [where.problem(str(error))]
         return []
 
 
-class CodeScope(FieldType):
+class CodeScope(CodeOrRange):
     describe = "code, code prefix or range `FIRST-LAST`"
-
-    def check(self, value: Any, where: Where, context: CheckContext) -> list[Problem]:
-        try:
-            parse_scope(context.system, value)
-        except RangeError as error:
-            return [where.problem(str(error))]
-        return []
+    parse = staticmethod(parse_scope)
 
 
 @dataclass(frozen=True)

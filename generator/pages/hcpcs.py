@@ -89,7 +89,7 @@ class HcpcsPages:
         self.codes = sorted(release.codes)
         self.modifiers = sorted(release.modifiers)
         self._position = {code: index for index, code in enumerate(self.codes)}
-        self._keys = self.codes + [modifier_key(code) for code in self.modifiers]
+        self._keys = list(release.page_keys())
         #: The families holding each code (content/families/hcpcs.yaml), narrowest first.
         self._chains = settings.catalog.family_chains(SYSTEM, self.codes)
 

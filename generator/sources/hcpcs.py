@@ -28,7 +28,7 @@ import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from ..codes import is_well_formed, normalise_code
+from ..codes import is_well_formed, modifier_key, normalise_code
 from ..errors import Abort, InvalidContent, Problem
 
 RECORD_LENGTH = 320
@@ -584,6 +584,10 @@ class HcpcsRelease:
         """Codes not terminated on ``as_of`` (default: :attr:`effective`)."""
         day = as_of or self.effective
         return tuple(code for code in self.codes.values() if not code.is_terminated(day))
+
+    def page_keys(self) -> tuple[str, ...]:
+        """The key of every page: the codes, then the modifiers (``modifier-GY``), each in code order."""
+        return (*sorted(self.codes), *(modifier_key(code) for code in sorted(self.modifiers)))
 
     def code(self, text: str) -> HcpcsCode | None:
         """The code ``text`` in any spelling (``" j9035"``), or ``None`` when the release does not have it."""
