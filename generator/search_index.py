@@ -45,6 +45,7 @@ from .search_thesaurus import Vocabulary
 from .search_text import (
     CODE_KEY_PATTERNS,
     CODE_LENGTHS,
+    OTHER_SYSTEM_NAMES,
     DEFAULT_CODE_KEY_PATTERN,
     GENERIC_PATTERN,
     SPECIFIC_WORDS,
@@ -124,6 +125,8 @@ class SearchDocument:
     active: bool           # False for terminated HCPCS codes
     #: A named range (a CPT family) that answers for the codes it holds that have no document of their own.
     family: bool = False
+    #: Whether its words are indexed; False for a code found only by its number (ICD-9-CM).
+    words: bool = True
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,7 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
         if doc_id % 1000 == 999:
             progress.advance(1000)
         seen_words: set[str] = set()
-        for field, field_texts in enumerate(texts.fields(document)):
+        for field, field_texts in enumerate(texts.fields(document) if document.words else ()):
             shortest: dict[str, list[int]] = {}
             for text, others in field_texts:
                 phrase = texts.phrase(text, others)
@@ -378,7 +381,7 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
             files.write(f"f/{system}", system_flags)
         entry = {
             "key": system,
-            "name": SYSTEMS[system].name if system in SYSTEMS else system,
+            "name": SYSTEMS[system].name if system in SYSTEMS else OTHER_SYSTEM_NAMES.get(system, system),
             "base": start,
             "count": end - start,
             "starts": starts,

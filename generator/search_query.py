@@ -21,7 +21,7 @@ import json
 import os
 import sys
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from pathlib import Path
 
 from lunr.exceptions import QueryParseError
@@ -195,14 +195,21 @@ class IndexReader:
 
 # --- codes ------------------------------------------------------------------------------------
 
+#: An ICD-9-CM code written with its dot (the first code of a range is enough).
+_ICD9_DOTTED = re.compile(r"^\s*E?[0-9]{3}\.")
+
+
 def _preferred(reader: IndexReader, text: str, keys: list[str]) -> list[dict]:
     """The systems in the order their codes should come for what was typed.
 
-    Only ICD-10-CM codes have dots, so a dot puts ICD-10-CM first; without one, a letter and four
-    digits (``G0439``, ``J9000-J9999``) reads as HCPCS before ICD-10-CM (``G04.39``, ``J90``-``J99``).
+    Only ICD-10-CM and ICD-9-CM codes have dots: a dot after three digits (``401.9``) or after E and
+    three digits (``E800.0``) puts ICD-9-CM first, any other dot ICD-10-CM; without one, a letter and
+    four digits (``G0439``, ``J9000-J9999``) reads as HCPCS before ICD-10-CM (``G04.39``, ``J90``-``J99``).
     """
     systems = list(reader.systems)
-    if "." in text:
+    if _ICD9_DOTTED.match(text):
+        first = "icd9cm"
+    elif "." in text:
         first = "icd10cm"
     elif all(_HCPCS_CODE.match(key) for key in keys):
         first = "hcpcs"
@@ -272,8 +279,10 @@ def _code_hits(reader: IndexReader, query: str, filters: Filters) -> tuple[list[
                 spans.append((system, low, high, "prefix", found))
     ranked: list[tuple[int, str]] = []
     total = 0
+    # A code asked for by its whole number is shown even when terminated (its page says since when).
+    exact_filters = replace(filters, include_terminated=True)
     for system, position, kind in exact:
-        if reader.kept(system, position, filters):
+        if reader.kept(system, position, exact_filters if kind == "exact" else filters):
             ranked.append((system["base"] + position, kind))
             total += 1
     for system, low, high, kind, left_out in spans:
@@ -651,8 +660,6 @@ def format_result(result: SearchResult, names: dict[str, str]) -> str:
 
 def run_command(args) -> int:
     """``python -m generator search QUERY``: print the ranked results; exit 1 when nothing matched."""
-    from .codes import SYSTEMS
-
     index_dir = args.index or args.site_dir / "assets" / "search" / "index"
     reader = IndexReader(index_dir)
     filters = Filters(
@@ -662,7 +669,7 @@ def run_command(args) -> int:
     )
     result = search(reader, args.query, filters, limit=args.limit)
     try:
-        print(format_result(result, {key: system.name for key, system in SYSTEMS.items()}), flush=True)
+        print(format_result(result, {system["key"]: system["name"] for system in reader.systems}), flush=True)
     except BrokenPipeError:
         # The reader stopped reading (``| head``): that is not an error. Point stdout at nothing so
         # Python's exit flush does not fail again.

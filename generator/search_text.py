@@ -155,10 +155,15 @@ CODE_KEY_PATTERNS: dict[str, str] = {
     "hcpcs": r"^[A-Z][0-9]{0,4}$",
     "icd10cm": r"^[A-Z]([0-9][0-9A-Z]{0,5})?$",
     "icd10pcs": r"^[0-9A-HJ-NP-Z]{1,7}$",
+    # ICD-9-CM diagnoses (found by number only): 3 digits and up to 2 more, V and 2 digits (+2), E and 3 digits (+1).
+    "icd9cm": r"^([0-9]{1,5}|V[0-9]{0,4}|E[0-9]{0,4})$",
 }
 DEFAULT_CODE_KEY_PATTERN = r"^[0-9A-Z]{1,10}$"
 #: How many characters a whole code of each system has (a shorter key is a prefix).
-CODE_LENGTHS: dict[str, list[int]] = {"cpt": [5], "hcpcs": [5], "icd10cm": [3, 4, 5, 6, 7], "icd10pcs": [7]}
+CODE_LENGTHS: dict[str, list[int]] = {"cpt": [5], "hcpcs": [5], "icd10cm": [3, 4, 5, 6, 7], "icd10pcs": [7],
+                                      "icd9cm": [3, 4, 5]}
+#: Names of the code sets searched besides the systems of generator.codes (found by number only).
+OTHER_SYSTEM_NAMES = {"icd9cm": "ICD-9-CM"}
 #: Systems in index order; unknown systems follow in alphabetical order.
 SYSTEM_ORDER = ("icd10cm", "cpt", "hcpcs", "icd10pcs")
 

@@ -95,7 +95,7 @@ def test_code_pages_have_the_site_footer_and_system_navigation(browser, http_roo
     page.goto(http_root + "icd10cm/E11.65.html")
     links = page.locator("footer.omc-footer a")
     assert links.all_inner_texts() == ["Home", "CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS Level II", "Policies and guidelines",
-                                        "Search", "About the data"]
+                                        "Coder's reference", "Search", "About the data"]
     links.nth(3).click()
     assert page.url.endswith("icd10pcs/index.html")
     page.close()

@@ -145,7 +145,7 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
     ]
     after = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()}
     assert after == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "cms-data", "content", "site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "cms-data", "content", "reference-data", "site"]
 
 
 def test_failed_mkdocs_build_leaves_site_untouched(tmp_path: Path) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, TESTS, write_cms_fixture_data
+from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, TESTS, write_cms_fixture_data, write_reference_fixture
 
 from generator.official import load_official
 from generator.pages import page_builders
 from generator.pages.common import PageSettings
+from generator.pages.build import reference_site
 from generator.pages.policies import policy_pages
 from generator.pages.render import CODE_TEMPLATE, INDEX_TEMPLATE, environment, render_code_page, render_index_page
 from generator.relations import Catalog
@@ -32,6 +33,8 @@ GOLDEN_PAGES = [
     "icd10pcs/0DTJ4ZZ.html", "icd10pcs/table-0DT.md", "icd10pcs/changes.md",
     "hcpcs/J9035.html", "hcpcs/J9000-J9099.md", "hcpcs/family-J9000-J9999.md", "hcpcs/changes.md", "hcpcs/terminated.md",
     "policies/index.md", "policies/guidelines-cm-chapter-4.md", "policies/ncd-fixture-diabetes-drug.md",
+    "icd10cm/E11.66.html", "icd10cm/changes-fy2026.md", "icd9cm/250.html", "icd9cm/index.md", "ccsr/END003.html",
+    "cms-hcc/hcc-38.html", "reference.md",
 ]
 
 
@@ -40,15 +43,20 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every page of the fixture content and fixture releases, rendered, by site path."""
     cms_data = write_cms_fixture_data(tmp_path_factory.mktemp("cms-data"))
     official = load_official(("cpt", "icd10cm", "icd10pcs", "hcpcs"), cms_data=cms_data,
-                             icd10cm_xml=FIXTURE_ICD10CM, verify=False)
+                             icd10cm_xml=FIXTURE_ICD10CM, verify=False,
+                             reference_data=write_reference_fixture(tmp_path_factory.mktemp("reference-data")))
     catalog = Catalog(load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent, official=official), official)
     templates = PROJECT / "site_templates"
     index_template = environment(templates, html=False).get_template(INDEX_TEMPLATE)
     code_template = environment(templates, html=True).get_template(CODE_TEMPLATE)
     rendered = {}
-    for builder in page_builders(catalog, PageSettings(catalog, SITE, STYLESHEETS)):
-        rendered.update({page.path: render_index_page(index_template, page) for page in builder.index_pages()})
-        for key in builder.code_keys():
+    settings = PageSettings(catalog, SITE, STYLESHEETS)
+    reference = reference_site(catalog, settings)
+    assert reference is not None
+    for builder in [*page_builders(catalog, settings), reference, *reference.sources()]:
+        if hasattr(builder, "index_pages"):
+            rendered.update({page.path: render_index_page(index_template, page) for page in builder.index_pages()})
+        for key in builder.code_keys() if hasattr(builder, "code_keys") else ():
             page = builder.code_page(key)
             rendered[page.path] = render_code_page(code_template, page)
     rendered.update({page.path: render_index_page(index_template, page) for page in policy_pages(catalog)})

@@ -21,6 +21,7 @@ from ..editions import edition_stylesheet, fiscal_edition
 from .assets import Stylesheet, code_page_stylesheet
 from .common import PageSettings
 from .policies import policy_pages
+from .reference import REFERENCE_HUB, ReferenceSite
 from .cpt import CptPages
 from .render import SystemPages, environment, write_code_pages, write_index_pages
 from .site import nav, write_public_files, write_site_pages
@@ -89,28 +90,33 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    reference = reference_site(catalog, settings)
     index_pages = [page for builder in builders for page in builder.index_pages()] + policy_pages(catalog)
+    index_pages += reference.index_pages() if reference else []
     index_stats = write_index_pages(index_pages, templates_dir, staging)
     timings["index pages"] = time.perf_counter() - started
-    code_stats = write_code_pages(builders, templates_dir, staging, workers)
+    code_stats = write_code_pages([*builders, *(reference.sources() if reference else ())], templates_dir, staging, workers)
     timings["code pages"] = time.perf_counter() - started - timings["index pages"]
     published = {builder.system: len(builder.code_keys()) for builder in builders}
     labels = {builder.system: builder.label() for builder in builders}
     site_pages = write_site_pages(templates_dir, staging, published, labels,
                                   [edition.statement(site.build_date) for edition in settings.editions.values()
-                                   if edition.stale_on(site.build_date)])
+                                   if edition.stale_on(site.build_date)], reference=reference is not None)
     assets = templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, staging / "assets")
     (staging / stylesheet.path).parent.mkdir(parents=True, exist_ok=True)
     (staging / stylesheet.path).write_text(stylesheet.text, encoding="utf-8")
     write_search_bundle(templates_dir, staging / SEARCH_DIR, [builder.system for builder in builders],
-                        policies=bool(catalog.content.policies))
-    # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY").
+                        policies=bool(catalog.content.policies), reference=reference is not None)
+    # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY"; an HCC's "hcc-38").
     write_public_files(staging, site.site_url,
-                       [urls.code_page(builder.system, key) for builder in builders for key in builder.code_keys()])
+                       [urls.code_page(source.system, key) for source in [*builders, *(reference.sources() if reference else ())]
+                        for key in source.code_keys()])
     mark = time.perf_counter()
-    search = write_search_index((document for builder in builders for document in builder.search_documents()),
+    documents = [document for builder in builders for document in builder.search_documents()]
+    documents += reference.search_documents() if reference else []
+    search = write_search_index(documents,
                                 staging / SEARCH_DIR, new_record_url=new_record_url(site),
                                 vocabulary=Vocabulary(catalog.content.vocabulary))
     timings["search index"] = time.perf_counter() - mark
@@ -120,11 +126,20 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         code_pages=code_stats.pages,
         code_page_bytes=code_stats.bytes,
         index_pages=index_stats.pages + site_pages,
-        nav=nav({builder.system: builder.nav() for builder in builders}, policies=bool(catalog.content.policies)),
+        nav=nav({builder.system: builder.nav() for builder in builders}, policies=bool(catalog.content.policies),
+                reference=REFERENCE_HUB if reference else None),
         builders=builders,
         search=search,
         timings=timings,
     )
+
+
+def reference_site(catalog: Catalog, settings: PageSettings) -> ReferenceSite | None:
+    """The pages of the coders' reference data, when it was read (with ICD-10-CM)."""
+    official = catalog.official
+    if official.reference is None or official.icd10cm is None:
+        return None
+    return ReferenceSite(official.reference, official.icd10cm, settings)
 
 
 def new_record_url(site: SiteSettings) -> str | None:
@@ -133,7 +148,7 @@ def new_record_url(site: SiteSettings) -> str | None:
 
 
 def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence[str] = tuple(SYSTEMS),
-                        policies: bool = False) -> None:
+                        policies: bool = False, reference: bool = False) -> None:
     """Write ``omc.js``: the header search box, lunr.js and the search engine, for lean code pages.
 
     Code pages carry only an empty header bar and this one script tag, not the home link
@@ -149,6 +164,7 @@ def write_search_bundle(templates_dir: Path, search_dir: Path, systems: Sequence
               f'Open Medical Codes</a>{" ".join(markup.split())}</nav>')
     links = [("Home", "index.html"), *((SYSTEMS[key].name, urls.built(urls.system_page(key))) for key in systems),
              *((("Policies and guidelines", urls.built(urls.POLICIES_INDEX)),) if policies else ()),
+             *((("Coder's reference", urls.built(REFERENCE_HUB)),) if reference else ()),
              ("Search", "search.html"), ("About the data", "about.html")]
     footer = ('<nav class="md-footer-meta md-typeset omc-footer__nav" aria-label="Site">'
               + " · ".join(f'<a href="{ROOT_PLACEHOLDER}{href}">{html.escape(label)}</a>' for label, href in links) + "</nav>")

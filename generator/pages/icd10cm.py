@@ -12,6 +12,7 @@ from ..codes import SYSTEMS
 from ..sources.icd10cm import CmKind, CmNode, CmRelease, NoteKind, code_references, inherited_notes
 from ..prose_codes import linked_spans
 from ..search_index import SearchDocument
+from .reference import CoderReference
 from .common import GroupText, PageSettings, code_page, curated_search_fields, record_group, system_index_page
 from .model import (Badge, CodeLine, CodeList, CodePage, Fact, IndexPage, Link, NoteBlock, NoteGroup, Table,
                     escape_markdown, markdown_link)
@@ -52,6 +53,8 @@ class IcdCmPages:
         self.release = release
         self.settings = settings
         self._keys = [key for key, node in release.nodes.items() if node.kind not in INDEX_KINDS]
+        reference = settings.catalog.official.reference
+        self.reference = CoderReference(reference, release) if reference is not None else None
 
     def code_keys(self) -> Sequence[str]:
         return self._keys
@@ -92,21 +95,24 @@ class IcdCmPages:
         trail = [Link(SYSTEMS[SYSTEM].name, urls.built(urls.relative(path, urls.system_page(SYSTEM))))]
         return tuple(trail + [Link(self.short_name(item), self.link_to(path, item.key)) for item in self.ancestors(node)])
 
-    def note_groups(self, path: str, node: CmNode) -> tuple[NoteGroup, ...]:
-        """The notes that apply to the code, grouped by the level they are written at, own level first.
+    def note_groups(self, path: str, node: CmNode) -> tuple[tuple[NoteGroup, ...], Markup]:
+        """The notes that apply to the code: those printed here, grouped by the level they are written at
+        (own level first), and one line naming the rest by level and kind, linked to where they are printed.
 
         Some are shown by reference rather than copied onto every page, to keep
         ~98,000 pages within the site's size budget (measured: notes were 1.8 KB of an
         average 4.6 KB page): a 7th-character code shows its own character (a fact) and
-        links to its base code, which prints the whole 7th-character table; and the
-        notes of a chapter or block, which apply to thousands of codes each, are named
-        by kind (Excludes1, Use additional code, …) with a link to that chapter's or
-        block's page, which prints them in full. The notes of the category and every
-        level below it are shown in full.
+        links to its base code, which prints the whole 7th-character table; the notes of
+        a chapter or block, which apply to thousands of codes each, are named by kind
+        (Excludes1, Use additional code, …) with a link to that chapter's or block's
+        page, which prints them in full; and so are those of every level above a
+        7th-character code (measured: 1,049 B of notes on an average 7th-character page,
+        the same on each of its base code's up to 16 pages). Every other note of the
+        category and the levels below it is printed in full.
         """
         groups: dict[str, list[NoteBlock]] = {}
         sources: dict[str, CmNode] = {}
-        #: The kinds of note a chapter or block has; its notes are printed on its page only.
+        #: The kinds of note of each level whose notes are printed on its own page only.
         kinds: dict[str, list[str]] = {}
         for inherited in inherited_notes(self.release, node.key):
             source = self.release.nodes[inherited.source_key]
@@ -114,15 +120,12 @@ class IcdCmPages:
             sources[source.key] = source
             if node.seventh is not None and note.kind in SEVENTH_CHARACTER_KINDS:
                 continue
-            if source.kind in INDEX_KINDS:
+            # A 7th-character code is one of up to 16 pages of its base code that would repeat the same notes.
+            if source.kind in INDEX_KINDS or (node.seventh is not None and source.key != node.key):
                 kinds.setdefault(source.key, []).append(note.kind.label)
                 continue
             items = tuple(self.linked(path, text) for text in note.texts)
             groups.setdefault(source.key, []).append(NoteBlock(note.kind.label, items))
-        for key, labels in kinds.items():
-            link = Markup('<a href="{}">Read them on its page</a>: they apply to every code in it.')
-            groups.setdefault(key, []).append(NoteBlock(", ".join(dict.fromkeys(labels)),
-                                                        (link.format(self.link_to(path, key)),)))
         result = []
         for key, blocks in groups.items():
             source = sources[key]
@@ -131,7 +134,13 @@ class IcdCmPages:
             else:
                 heading = f"From the {LEVEL_NAMES[source.kind]}"
                 result.append(NoteGroup(heading, Link(self.short_name(source), self.link_to(path, key)), tuple(blocks)))
-        return tuple(result)
+        elsewhere = Markup(" · ").join(
+            Markup('<a href="{}">{}</a> {}').format(self.link_to(path, key), self.short_name(sources[key]),
+                                                    ", ".join(dict.fromkeys(labels)))
+            for key, labels in kinds.items())
+        if elsewhere:
+            elsewhere = Markup("{} {}.").format("Also apply, printed on the pages of their levels:", elsewhere)
+        return tuple(result), elsewhere
 
     def _line(self, path: str, node: CmNode) -> CodeLine:
         return CodeLine(Link(node.key, self.link_to(path, node.key)), node.title, "" if node.billable else "not billable")
@@ -175,6 +184,7 @@ class IcdCmPages:
             facts.append(Fact("7th character", node.seventh.char, node.seventh.meaning))
             facts.append(Fact("Base code", Markup('<a href="{}">{}</a>').format(self.link_to(path, node.base), node.base),
                               self.release.nodes[node.base].title))
+        notes, elsewhere = self.note_groups(path, node)
         badge = Badge("Billable", "ok") if node.billable else Badge("Not billable: choose a more specific code", "warn")
         return code_page(
             self.settings, SYSTEM, key,
@@ -187,7 +197,9 @@ class IcdCmPages:
             badges=(badge,) if node.kind is CmKind.CODE else (badge, Badge(LEVEL_NAMES[node.kind].capitalize(), "info")),
             facts=tuple(facts),
             facts_heading="Official record",
-            note_groups=self.note_groups(path, node),
+            references=self.reference.rows(path, key) if self.reference is not None else (),
+            note_groups=notes,
+            notes_elsewhere=elsewhere,
             code_lists=self.code_lists(path, node),
             groups=self.groups_of(key),
         )

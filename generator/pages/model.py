@@ -154,8 +154,12 @@ class CodePage:
     notices: tuple[Notice, ...] = ()
     facts: tuple[Fact, ...] = ()
     facts_heading: str = ""
+    #: The coders' reference: history, ICD-9-CM counterparts, CCSR and CMS-HCC categories (ICD-10-CM).
+    references: tuple[Fact, ...] = ()
     sections: tuple[Section, ...] = ()
     note_groups: tuple[NoteGroup, ...] = ()
+    #: One line naming the notes of levels above that apply but are printed on those levels' pages.
+    notes_elsewhere: str | Markup = ""
     #: The code's place in the hierarchy: children, siblings, the table's codes, nearby codes.
     code_lists: tuple[CodeList, ...] = ()
     policies: tuple[PolicyLine, ...] = ()

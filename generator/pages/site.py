@@ -32,7 +32,8 @@ def home_page(env: jinja2.Environment, published: dict[str, int], release_labels
     )
 
 
-def about_page(env: jinja2.Environment, release_labels: dict[str, str], stale: list[str] = ()) -> tuple[str, str]:
+def about_page(env: jinja2.Environment, release_labels: dict[str, str], stale: list[str] = (),
+               reference: bool = False) -> tuple[str, str]:
     return "about.md", env.get_template("about.md.j2").render(
         front_matter=front_matter("About the data",
                                   "Where the codes and texts on this site come from, their editions and licences."),
@@ -41,10 +42,11 @@ def about_page(env: jinja2.Environment, release_labels: dict[str, str], stale: l
         cpt_how=CPT_HOW,
         releases=release_labels,
         stale=stale,
+        reference=reference,
     )
 
 
-def nav(system_navs: dict[str, list[object]], policies: bool = False) -> list[object]:
+def nav(system_navs: dict[str, list[object]], policies: bool = False, reference: str | None = None) -> list[object]:
     """Home, one section per system (its index page and at most a few dozen index pages), the policies, about.
 
     Code pages never go into the nav: every Material page carries the whole nav.
@@ -54,6 +56,8 @@ def nav(system_navs: dict[str, list[object]], policies: bool = False) -> list[ob
     entries += [{SYSTEMS[system].name: items} for system, items in system_navs.items()]
     if policies:
         entries.append({"Policies and guidelines": urls.POLICIES_INDEX})
+    if reference:
+        entries.append({"Coder's reference": reference})
     entries.append({"Search": "search.md"})
     entries.append({"About the data": "about.md"})
     return escaped_nav(entries)
@@ -70,10 +74,10 @@ def escaped_nav(entries: list[object]) -> list[object]:
 
 
 def write_site_pages(templates_dir: Path, docs_dir: Path, published: dict[str, int],
-                     release_labels: dict[str, str], stale: list[str] = ()) -> int:
+                     release_labels: dict[str, str], stale: list[str] = (), reference: bool = False) -> int:
     env = environment(templates_dir, html=False)
     search = ("search.md", env.get_template("search_page.md.j2").render())
-    pages = [home_page(env, published, release_labels, stale), about_page(env, release_labels, stale), search]
+    pages = [home_page(env, published, release_labels, stale), about_page(env, release_labels, stale, reference), search]
     for path, markdown in pages:
         (docs_dir / path).write_text(markdown, encoding="utf-8")
     return len(pages)

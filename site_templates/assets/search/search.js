@@ -17,7 +17,7 @@
   var SITE = new URL("../../", ASSETS || document.baseURI).href;
   var FORMAT = 2;
   var AFTER = "~";
-  var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS" };
+  var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS", icd9cm: "ICD-9-CM" };
 
   // --- loading index files --------------------------------------------------------------------
 
@@ -243,13 +243,15 @@
   var SYNTAX = /(^|\s)[+-]|[~^:*]/;
   var PCS_CODE = /^[0-9A-HJ-NP-Z]{7}$/;
   var HCPCS_CODE = /^[A-Z][0-9]{4}$/;
+  var ICD9_DOTTED = /^\s*E?[0-9]{3}\./;
   var POWER = /(^|[ \t])[+-][^ \t]|[A-Za-z]:[A-Za-z]|\*|~|\^[0-9]/;
   var EXACT_LOOKAHEAD = 8;
 
   /** Systems in the order their codes come for what was typed (twin of search_query._preferred). */
   function preferred(text, keys) {
     var first = null;
-    if (text.indexOf(".") >= 0) first = "icd10cm";
+    if (ICD9_DOTTED.test(text)) first = "icd9cm";
+    else if (text.indexOf(".") >= 0) first = "icd10cm";
     else if (keys.every(function (key) { return HCPCS_CODE.test(key); })) first = "hcpcs";
     var systems = manifest.systems.slice();
     if (first === null) return systems;
@@ -327,15 +329,19 @@
     } else {
       return Promise.resolve({ ranked: [], total: 0 });
     }
+    // A code asked for by its whole number is shown even when terminated (twin of search_query._code_hits).
+    var exactFilters = new Filters({ systems: filters.systems, billableOnly: filters.billableOnly, includeTerminated: true });
     return Promise.all(found).then(function (spans) {
-      var tests = {};
+      var tests = {}, exactTests = {};
       return Promise.all(spans.map(function (span) {
-        return keptTest(span[0], filters).then(function (test) { tests[span[0].key] = test; });
+        return Promise.all([keptTest(span[0], filters), keptTest(span[0], exactFilters)]).then(function (made) {
+          tests[span[0].key] = made[0]; exactTests[span[0].key] = made[1];
+        });
       })).then(function () {
         var ranked = [];
         var total = 0;
         spans.forEach(function (span) {
-          if (span[4] >= 0 && tests[span[0].key](span[4])) {
+          if (span[4] >= 0 && (span[3] === "range" ? tests : exactTests)[span[0].key](span[4])) {
             ranked.push([span[0].base + span[4], span[3] === "range" ? "range" : "exact"]);   // a range's own header: first
             total++;
           } else if (span.length > 6 && tests[span[0].key](span[6])) {
