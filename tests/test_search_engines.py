@@ -33,7 +33,7 @@ def fixture_documents() -> list[SearchDocument]:
 def index_parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("search")
     stats = write_search_index(fixture_documents(), out, vocabulary=project_vocabulary())
-    assert (stats.documents, stats.doc_chunks) == (55, 4)
+    assert (stats.documents, stats.doc_chunks) == (58, 5)
     return out
 
 
@@ -186,6 +186,8 @@ QUERIES = [
     (" ".join(["diabetes"] + [f"word{n}" for n in range(40)]), {}),
     ("E11.65-96417", {}), ("96417 - 0DTJ4ZZ", {}), ("adult onset diabetes", {}),
     ("high blood sugar with type 2 diabetes", {}),
+    ("250.00", {}), ("25000", {}), ("401.9", {}), ("401", {}), ("V22.1", {}), ("supervision of pregnancy", {}),
+    ("hypertension", {"systems": ["icd9cm"]}), ("Q2004", {}), ("Q2004", {"billableOnly": True}),
 ]
 
 

@@ -27,48 +27,63 @@ SHARED_DATA = PROJECT.parent / "shared" / "data" / "cms"
 DOWNLOADED_DATA = PROJECT / "build" / "data" / "cms"
 
 
+#: The fiscal-year edition a build reads unless told otherwise (``--edition``).
+CURRENT_EDITION = 2026
+#: The roles of the official CMS files, as the readers ask for them.
+ROLES = ("pcs_tables", "pcs_definitions", "pcs_order", "hcpcs")
+
+
 @dataclass(frozen=True)
 class OfficialFile:
     """One official file: its name in the data folder, its sha256, and where CMS publishes it.
 
-    ``member`` is set when CMS publishes the file inside a zip archive at ``url``.
+    ``member`` is set when CMS publishes the file inside a zip archive at ``url``;
+    ``sha256`` is None for an edition whose checksums have not been pinned yet.
     """
 
     name: str
-    sha256: str
+    sha256: str | None
     url: str
     member: str | None = None
 
 
-# The CMS download addresses follow cms.gov's published pattern for these releases; they could
-# not be fetched from the machine this was written on, so `make data` reports any that fail.
-OFFICIAL_FILES: dict[str, OfficialFile] = {
-    entry.name: entry
-    for entry in (
-        OfficialFile(
-            "icd10pcs_tables_2026.xml",
-            "8a9020bde754a93826ae122ac6bb293271a167e34c05181f1789b5fd3038e96a",
-            "https://www.cms.gov/files/zip/2026-icd-10-pcs-code-tables-and-index.zip",
-            member="icd10pcs_tables_2026.xml",
-        ),
-        OfficialFile(
-            "icd10pcs_definitions_2026.xml",
-            "920d19c11639063bca0632e2dd230998b3137429702d0d6df143a285bb1167da",
-            "https://www.cms.gov/files/zip/2026-icd-10-pcs-code-tables-and-index.zip",
-            member="icd10pcs_definitions_2026.xml",
-        ),
-        OfficialFile(
-            "2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip",
-            "9bb4a892c34b82d525182a6db6ef42ccba2c7b331ac5d24d459664a1129d776d",
-            "https://www.cms.gov/files/zip/2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip",
-        ),
-        OfficialFile(
-            "january-2026-alpha-numeric-hcpcs-file.zip",
-            "8f4a26de1eca89205be02fbe48cc899c6c5930cf5d4f6b8c5a227f64450157b0",
-            "https://www.cms.gov/files/zip/january-2026-alpha-numeric-hcpcs-file.zip",
-        ),
-    )
+#: The checksums of the files of each edition, pinned after the files were checked against the published counts.
+PUBLISHED_CHECKSUMS: dict[int, dict[str, str]] = {
+    2026: {
+        "pcs_tables": "8a9020bde754a93826ae122ac6bb293271a167e34c05181f1789b5fd3038e96a",
+        "pcs_definitions": "920d19c11639063bca0632e2dd230998b3137429702d0d6df143a285bb1167da",
+        "pcs_order": "9bb4a892c34b82d525182a6db6ef42ccba2c7b331ac5d24d459664a1129d776d",
+        "hcpcs": "8f4a26de1eca89205be02fbe48cc899c6c5930cf5d4f6b8c5a227f64450157b0",
+    },
 }
+
+
+def official_files(edition: int = CURRENT_EDITION) -> dict[str, OfficialFile]:
+    """The official CMS files of fiscal year ``edition`` by role, under the names and addresses CMS uses.
+
+    The names and download addresses follow cms.gov's pattern for these releases (FY2026:
+    ``icd10pcs_tables_2026.xml`` in ``2026-icd-10-pcs-code-tables-and-index.zip``, and so on),
+    so the next edition's files are read unchanged. HCPCS is a calendar-year file: an
+    edition uses the January file of its own year, which comes out within it. The
+    addresses could not be fetched from the machine this was written on, so `make data`
+    reports any that fail.
+    """
+    checksums = PUBLISHED_CHECKSUMS.get(edition, {})
+    tables_zip = f"https://www.cms.gov/files/zip/{edition}-icd-10-pcs-code-tables-and-index.zip"
+    order = f"{edition}-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"
+    hcpcs = f"january-{edition}-alpha-numeric-hcpcs-file.zip"
+    return {
+        "pcs_tables": OfficialFile(f"icd10pcs_tables_{edition}.xml", checksums.get("pcs_tables"), tables_zip,
+                                   member=f"icd10pcs_tables_{edition}.xml"),
+        "pcs_definitions": OfficialFile(f"icd10pcs_definitions_{edition}.xml", checksums.get("pcs_definitions"),
+                                        tables_zip, member=f"icd10pcs_definitions_{edition}.xml"),
+        "pcs_order": OfficialFile(order, checksums.get("pcs_order"), f"https://www.cms.gov/files/zip/{order}"),
+        "hcpcs": OfficialFile(hcpcs, checksums.get("hcpcs"), f"https://www.cms.gov/files/zip/{hcpcs}"),
+    }
+
+
+#: The files of the current edition, by name.
+OFFICIAL_FILES: dict[str, OfficialFile] = {entry.name: entry for entry in official_files().values()}
 
 
 def sha256_of(path: Path) -> str:
@@ -98,35 +113,46 @@ def locate_data_dir(option: Path | None = None) -> Path:
     )
 
 
-def verified_files(data_dir: Path) -> dict[str, Path]:
-    """Paths of all official files in ``data_dir``, after checking each one's sha256.
+def verified_files(data_dir: Path, edition: int = CURRENT_EDITION) -> dict[str, Path]:
+    """Paths of the official files of ``edition`` in ``data_dir`` by role, after checking each one's sha256.
 
-    Raises :class:`Abort` naming every missing or changed file.
+    Raises :class:`Abort` naming every missing or changed file, or saying that the
+    edition's checksums are not pinned yet.
     """
     problems = []
-    for entry in OFFICIAL_FILES.values():
+    files = official_files(edition)
+    for entry in files.values():
         path = data_dir / entry.name
         if not path.is_file():
             problems.append(f"{path}: missing (official file; `make data` downloads it)")
+        elif entry.sha256 is None:
+            problems.append(f"{path}: no checksum is pinned for FY{edition} yet: check the files against CMS's "
+                            f"published counts, add their sha256 to PUBLISHED_CHECKSUMS in {Path(__file__).name}, "
+                            "or build with --unverified-data")
         elif (actual := sha256_of(path)) != entry.sha256:
             problems.append(f"{path}: sha256 {actual} differs from the expected {entry.sha256} (changed or wrong release)")
     if problems:
         raise Abort("official CMS files are not as expected:\n  " + "\n  ".join(problems))
-    return {name: data_dir / name for name in OFFICIAL_FILES}
+    return {role: data_dir / entry.name for role, entry in files.items()}
 
 
-def download(target_dir: Path = DOWNLOADED_DATA) -> list[Path]:
-    """Download every official file from cms.gov into ``target_dir`` and verify it.
+def unverified_files(data_dir: Path, edition: int = CURRENT_EDITION) -> dict[str, Path]:
+    return {role: data_dir / entry.name for role, entry in official_files(edition).items()}
+
+
+def download(target_dir: Path = DOWNLOADED_DATA, edition: int = CURRENT_EDITION) -> list[Path]:
+    """Download every official file of ``edition`` from cms.gov into ``target_dir`` and verify it.
 
     A file is written under its final name only after its checksum matched, so an
-    interrupted or wrong download leaves nothing behind.
+    interrupted or wrong download leaves nothing behind. An edition without pinned
+    checksums is written as downloaded and its checksums printed, to be checked and pinned.
     """
     target_dir.mkdir(parents=True, exist_ok=True)
     archives: dict[str, bytes] = {}
     written = []
-    for entry in OFFICIAL_FILES.values():
+    for entry in official_files(edition).values():
         target = target_dir / entry.name
-        if target.is_file() and sha256_of(target) == entry.sha256:
+        if target.is_file() and entry.sha256 is not None and sha256_of(target) == entry.sha256:
             written.append(target)
             continue
         if entry.url not in archives:
@@ -142,7 +168,10 @@ def download(target_dir: Path = DOWNLOADED_DATA) -> list[Path]:
                     data = archive.read(entry.member)
             except (KeyError, zipfile.BadZipFile) as error:
                 raise Abort(f"{entry.url}: no member {entry.member}: {error}") from error
-        if (actual := hashlib.sha256(data).hexdigest()) != entry.sha256:
+        actual = hashlib.sha256(data).hexdigest()
+        if entry.sha256 is None:
+            print(f"{entry.name}: sha256 {actual} (not pinned for FY{edition}: check the file, then pin it)")
+        elif actual != entry.sha256:
             raise Abort(f"{entry.url}: {entry.name} has sha256 {actual}, expected {entry.sha256}")
         partial = target.with_suffix(target.suffix + ".part")
         partial.write_bytes(data)

@@ -854,8 +854,8 @@
 
   function resultItem(hit, terms, id) {
     var notes = [];
-    if (!hit.billable) notes.push("not billable");
-    if (!hit.active) notes.push("terminated");
+    if (!hit.billable && hit.active) notes.push("not billable");
+    if (!hit.active) notes.push(hit.system === "icd10cm" ? "no longer valid" : "terminated");   // twin of format_result
     var title = element("div", { class: "omcs-result__title" });
     title.appendChild(highlighted(hit.title, terms));
     var name = null;
