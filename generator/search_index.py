@@ -46,6 +46,7 @@ from .search_text import (
     CODE_KEY_PATTERNS,
     CODE_LENGTHS,
     OTHER_SYSTEM_NAMES,
+    RETIRED_SYSTEMS,
     DEFAULT_CODE_KEY_PATTERN,
     GENERIC_PATTERN,
     SPECIFIC_WORDS,
@@ -389,6 +390,8 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
             "lengths": CODE_LENGTHS.get(system, []),
             "mixed": mixed,                 # [some are headers, some are terminated]: f/<system>.js exists
         }
+        if system in RETIRED_SYSTEMS:
+            entry["retired"] = True         # a code set no longer in use, found by number only
         families = [(CodeRange(*range_bounds(d.code)), position) for position, d in enumerate(members) if d.family]
         if families:
             # Narrowest first, so the first family holding a code is its own.

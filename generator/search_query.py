@@ -582,8 +582,9 @@ def range_notice(reader: IndexReader, query: str) -> str | None:
         # Only ICD-10-CM codes have dots; else the systems whose whole codes have this length, if any.
         shaped = [system for system in reader.systems if re.match(system["pattern"], key)
                   and ("." not in typed or system["key"] == "icd10cm")]
-        whole = [system for system in shaped if len(key) in system.get("lengths", ())]
-        systems_of.append(whole or shaped)
+        whole = [system for system in shaped if len(key) in system.get("lengths", ())] or shaped
+        # A retired code set (ICD-9-CM) is named only when no current one has codes of this shape.
+        systems_of.append([system for system in whole if not system.get("retired")] or whole)
     if not all(systems_of) or any(system in systems_of[1] for system in systems_of[0]):
         return None
     names = [" or ".join(system.get("name", system["key"]) for system in systems) for systems in systems_of]

@@ -164,6 +164,8 @@ CODE_LENGTHS: dict[str, list[int]] = {"cpt": [5], "hcpcs": [5], "icd10cm": [3, 4
                                       "icd9cm": [3, 4, 5]}
 #: Names of the code sets searched besides the systems of generator.codes (found by number only).
 OTHER_SYSTEM_NAMES = {"icd9cm": "ICD-9-CM"}
+#: Code sets no longer in use: a range notice names them only when no current system fits.
+RETIRED_SYSTEMS = frozenset({"icd9cm"})
 #: Systems in index order; unknown systems follow in alphabetical order.
 SYSTEM_ORDER = ("icd10cm", "cpt", "hcpcs", "icd10pcs")
 

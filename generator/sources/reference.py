@@ -45,7 +45,8 @@ class ReferenceData:
 def edition_of(release: CmRelease, year: int) -> EditionCodes:
     nodes = {key: node for key, node in release.nodes.items() if node.kind.value not in _NOT_CODES}
     return EditionCodes(year, {key: node.title for key, node in nodes.items()},
-                        {key: node.parent if node.parent in nodes else None for key, node in nodes.items()})
+                        {key: node.parent if node.parent in nodes else None for key, node in nodes.items()},
+                        frozenset(key for key, node in nodes.items() if node.billable))
 
 
 def load_reference(data_dir: Path, current: CmRelease, current_year: int, verify: bool,

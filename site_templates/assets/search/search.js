@@ -774,7 +774,10 @@
         return new RegExp(system.pattern).test(key) && (typed[index].indexOf(".") < 0 || system.key === "icd10cm");
       });
       var whole = shaped.filter(function (system) { return (system.lengths || []).indexOf(key.length) >= 0; });
-      return whole.length ? whole : shaped;
+      if (!whole.length) whole = shaped;
+      // A retired code set (ICD-9-CM) is named only when no current one has codes of this shape.
+      var current = whole.filter(function (system) { return !system.retired; });
+      return current.length ? current : whole;
     });
     if (!systemsOf[0].length || !systemsOf[1].length) return null;
     if (systemsOf[0].some(function (system) { return systemsOf[1].indexOf(system) >= 0; })) return null;
