@@ -382,7 +382,8 @@ class ReferenceSite:
                 breadcrumbs=(Link(SYSTEMS[CM].name, urls.relative(page, home)),),
                 paragraphs=(f"FY{year} took effect on 1 October {year - 1}. Compared with FY{year - 1}: "
                             f"{_count(len(added), 'new code or header', 'new codes and headers')}, "
-                            f"{len(deleted):,} deleted, {len(subdivided):,} billable codes subdivided into more "
+                            f"{len(deleted):,} deleted, "
+                            f"{_count(len(subdivided), 'billable code', 'billable codes')} subdivided into more "
                             f"specific ones (the CDC counts these as deleted codes too), {len(revised):,} retitled "
                             "(a change of punctuation alone is not counted). Other editions: "
                             + " ".join(markdown_link(f"FY{other}", urls.relative(page, changes_page(other)))
