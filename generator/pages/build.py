@@ -14,7 +14,9 @@ from .. import urls
 from ..codes import SYSTEMS
 from ..relations import Catalog
 from ..search_index import SearchIndexStats, write_search_index
+from ..model import VocabularyEntry
 from ..search_thesaurus import Vocabulary
+from ..search_word_parts import vocabulary_entries
 from ..settings import SiteSettings
 from ..swap import swap_in
 from ..editions import edition_stylesheet, fiscal_edition
@@ -118,7 +120,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     documents += reference.search_documents() if reference else []
     search = write_search_index(documents,
                                 staging / SEARCH_DIR, new_record_url=new_record_url(site),
-                                vocabulary=Vocabulary(catalog.content.vocabulary))
+                                vocabulary=Vocabulary([*catalog.content.vocabulary, *procedure_words(catalog)]))
     timings["search index"] = time.perf_counter() - mark
     # The previous docs are deleted while MkDocs builds the site from the new ones.
     swap_in(staging, docs_dir, background=True)
@@ -132,6 +134,13 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
         search=search,
         timings=timings,
     )
+
+
+def procedure_words(catalog: Catalog) -> list[VocabularyEntry]:
+    """Procedure words made of Greek and Latin parts ("colpopexy"), as synonyms of the ICD-10-PCS tables and body
+    parts they name; on a verified release a word part that leads nowhere stops the build."""
+    release = catalog.official.icd10pcs
+    return vocabulary_entries(release, strict=catalog.official.verified) if release is not None else []
 
 
 def reference_site(catalog: Catalog, settings: PageSettings) -> ReferenceSite | None:
