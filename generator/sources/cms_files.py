@@ -94,23 +94,29 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def locate_data_dir(option: Path | None = None) -> Path:
-    """The folder to read the official files from (see the module docstring for the order)."""
+def locate_folder(option: Path | None, flag: str, variable: str, what: str, candidates: tuple[Path, ...]) -> Path | None:
+    """The folder given by ``option`` (from ``flag``), else by ``$variable``, else the first of ``candidates``
+    that exists, else None; a folder named by option or variable must exist."""
     if option is not None:
         if not option.is_dir():
-            raise Abort(f"CMS data folder {option} (from --cms-data) does not exist")
+            raise Abort(f"{what} {option} (from {flag}) does not exist")
         return option
-    if value := os.environ.get(ENVIRONMENT_VARIABLE):
+    if value := os.environ.get(variable):
         if not Path(value).is_dir():
-            raise Abort(f"CMS data folder {value} (from ${ENVIRONMENT_VARIABLE}) does not exist")
+            raise Abort(f"{what} {value} (from ${variable}) does not exist")
         return Path(value)
-    for candidate in (SHARED_DATA, DOWNLOADED_DATA):
-        if candidate.is_dir():
-            return candidate
-    raise Abort(
-        f"no CMS data folder: pass --cms-data DIR, set ${ENVIRONMENT_VARIABLE}, "
-        f"place the files in {SHARED_DATA}, or run `make data` to download them into {DOWNLOADED_DATA}"
-    )
+    return next((candidate for candidate in candidates if candidate.is_dir()), None)
+
+
+def locate_data_dir(option: Path | None = None) -> Path:
+    """The folder to read the official files from (see the module docstring for the order)."""
+    found = locate_folder(option, "--cms-data", ENVIRONMENT_VARIABLE, "CMS data folder", (SHARED_DATA, DOWNLOADED_DATA))
+    if found is None:
+        raise Abort(
+            f"no CMS data folder: pass --cms-data DIR, set ${ENVIRONMENT_VARIABLE}, "
+            f"place the files in {SHARED_DATA}, or run `make data` to download them into {DOWNLOADED_DATA}"
+        )
+    return found
 
 
 def verified_files(data_dir: Path, edition: int = CURRENT_EDITION) -> dict[str, Path]:

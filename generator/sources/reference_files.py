@@ -15,7 +15,6 @@ folder in ``$OMC_REFERENCE_DATA``, and ``build/data/reference``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Abort
-from .cms_files import PROJECT, sha256_of
+from .cms_files import PROJECT, locate_folder, sha256_of
 
 ENVIRONMENT_VARIABLE = "OMC_REFERENCE_DATA"
 DOWNLOADED_DATA = PROJECT / "build" / "data" / "reference"
@@ -108,15 +107,8 @@ def locate_data_dir(option: Path | None = None, default: bool = True) -> Path | 
     Without ``default`` (fixture builds), ``build/data/reference`` is not looked in: a test
     build must not read whatever a full build downloaded there.
     """
-    if option is not None:
-        if not option.is_dir():
-            raise Abort(f"reference data folder {option} (from --reference-data) does not exist")
-        return option
-    if value := os.environ.get(ENVIRONMENT_VARIABLE):
-        if not Path(value).is_dir():
-            raise Abort(f"reference data folder {value} (from ${ENVIRONMENT_VARIABLE}) does not exist")
-        return Path(value)
-    return DOWNLOADED_DATA if default and DOWNLOADED_DATA.is_dir() else None
+    return locate_folder(option, "--reference-data", ENVIRONMENT_VARIABLE, "reference data folder",
+                         (DOWNLOADED_DATA,) if default else ())
 
 
 def check_files(data_dir: Path) -> None:
