@@ -137,10 +137,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _official(args: argparse.Namespace) -> OfficialCodes:
+def _official(args: argparse.Namespace, reference: bool = False) -> OfficialCodes:
+    """The official releases; with ``reference``, also the coders' reference data (only pages show it)."""
     official = load_official(args.systems, cms_data=args.cms_data, icd10cm_xml=args.icd10cm_xml,
                              verify=not args.unverified_data, reference_data=args.reference_data,
-                             edition=_chosen_edition(args))
+                             edition=_chosen_edition(args), reference=reference)
     if args.cpt_descriptors is not None and "cpt" in args.systems:
         from .sources.cpt_descriptors import read_cpt_descriptors
 
@@ -151,7 +152,7 @@ def _official(args: argparse.Namespace) -> OfficialCodes:
 def _write_docs(args: argparse.Namespace, timings: dict[str, float]) -> tuple[Path, str]:
     started = time.perf_counter()
     with heartbeat("read official data"):
-        official = _official(args)
+        official = _official(args, reference=True)
     timings["read official data"] = time.perf_counter() - started
     with heartbeat("validate content"):
         content = load_content(args.content, shown_root=args.content.resolve().parent, official=official)
@@ -176,7 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"{args.site_dir} has no site yet: building it first")
         config, _ = _write_docs(args, {})
         build_site(config, args.site_dir)
-    official = _official(args)
+    official = _official(args, reference=True)
     shown_root = args.content.resolve().parent
     preview = Preview(lambda: load_content(args.content, shown_root=shown_root, official=official), official,
                       SiteSettings.from_options(args.site_url, args.repo_url, build_date=args.build_date), args.templates,
@@ -249,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
         from .pages.build import page_settings
         from .report import content_report, format_report
 
-        official = _official(args)
+        official = _official(args, reference=True)
         catalog = Catalog(load_content(args.content, shown_root=args.content.resolve().parent, official=official), official)
         settings, _ = page_settings(catalog, SiteSettings.from_options(args.site_url, args.repo_url,
                                                                        build_date=args.build_date), args.templates)

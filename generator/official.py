@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the readers are imported only when their system is read
     from .sources.reference import ReferenceData
 
 OFFICIAL_SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")
+#: The edition the coders' reference data (MS-DRG v43.1, CCSR, CMS-HCC, history up to FY2026) belongs to: a build of
+#: another edition leaves it out rather than show FY2026 facts on its pages.
+REFERENCE_EDITION = 2026
 
 
 @dataclass
@@ -100,8 +103,8 @@ def _titles_of(system: str, release: Any) -> dict[str, str]:
 
 def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10cm_xml: Path | None = None,
                   verify: bool = True, reference_data: Path | None = None,
-                  edition: int = cms_files.CURRENT_EDITION) -> OfficialCodes:
-    """Read the official releases of ``systems``, and with ICD-10-CM the coders' reference data.
+                  edition: int = cms_files.CURRENT_EDITION, reference: bool = False) -> OfficialCodes:
+    """Read the official releases of ``systems``; with ``reference`` and ICD-10-CM, the coders' reference data.
 
     With ``verify`` (the default), the CMS files must match their published
     checksums and each release's counts must match the published figures, and the
@@ -112,8 +115,16 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
     """
     official = OfficialCodes(verified=verify)
     wanted = [system for system in systems if system in OFFICIAL_SYSTEMS]
-    # The earlier ICD-10-CM editions (for code history) are read by another process meanwhile.
-    older = _start_older_editions(reference_data, verify) if "icd10cm" in wanted else None
+    if verify and edition not in cms_files.PUBLISHED_CHECKSUMS:
+        raise Abort(f"no checksums or counts are pinned for FY{edition} yet, so its files cannot be read as verified: "
+                    "build with --unverified-data, or pin them in generator/sources/cms_files.py")
+    if "icd10cm" in wanted and icd10cm_xml is None and edition != cms_files.CURRENT_EDITION:
+        raise Abort(f"the simple-icd-10-cm package holds ICD-10-CM FY{cms_files.CURRENT_EDITION}: for FY{edition} "
+                    f"pass --icd10cm-xml with the CDC's tabular XML of that edition (icd10cm-tabular-{edition}.xml)")
+    # The reference data is for the current edition. Its earlier ICD-10-CM editions (for code history) are read
+    # by another process meanwhile.
+    reference = reference and "icd10cm" in wanted and edition == REFERENCE_EDITION
+    older = _start_older_editions(reference_data, verify) if reference else None
     if {"icd10pcs", "hcpcs"} & set(wanted):
         data_dir = cms_files.locate_data_dir(cms_data)
         files = (cms_files.verified_files if verify else cms_files.unverified_files)(data_dir, edition)
@@ -129,12 +140,10 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
     if "icd10cm" in wanted:
         from .sources.icd10cm import read_icd10cm
 
-        if icd10cm_xml is None and edition != cms_files.CURRENT_EDITION:
-            raise Abort(f"the simple-icd-10-cm package holds ICD-10-CM FY{cms_files.CURRENT_EDITION}: for FY{edition} "
-                        f"pass --icd10cm-xml with the CDC's tabular XML of that edition (icd10cm-tabular-{edition}.xml)")
         official.icd10cm = read_icd10cm(icd10cm_xml)
         _check_edition("ICD-10-CM", official.icd10cm.label, edition)
-        official.reference = _reference(official.icd10cm, reference_data, verify, older)
+        if reference:
+            official.reference = _reference(official.icd10cm, reference_data, verify, older)
     if verify and edition == cms_files.CURRENT_EDITION:
         check_counts(official)   # the published figures are pinned with the checksums, for the current edition
     return official
@@ -154,7 +163,8 @@ def _reference_dir(option: Path | None, verify: bool) -> Path | None:
 
     data_dir = reference_files.locate_data_dir(option, default=verify)
     if data_dir is None and verify:
-        raise Abort(f"no reference data folder: run `make data` to download it into {reference_files.DOWNLOADED_DATA}, "
+        raise Abort(f"no reference data folder: run `make reference-data` to download it into "
+                    f"{reference_files.DOWNLOADED_DATA}, "
                     f"or pass --reference-data DIR or set ${reference_files.ENVIRONMENT_VARIABLE}")
     return data_dir
 
@@ -165,7 +175,8 @@ def _start_older_editions(option: Path | None, verify: bool) -> Future | None:
         return None
     from .sources.reference import older_editions
 
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    # A new interpreter, not a fork: the caller may have threads running (the progress heartbeat).
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     future = pool.submit(older_editions, data_dir)
     pool.shutdown(wait=False)
     return future

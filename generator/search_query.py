@@ -638,6 +638,10 @@ def missing_notice(system_name: str, code: str, family: Hit) -> str:
             "for it yet: official CPT descriptors belong to the AMA.")
 
 
+#: What a result says of a code no longer in use, by system; else "terminated" (twin of search.js INACTIVE_NOTES).
+INACTIVE_NOTES = {"icd10cm": "no longer valid", "icd9cm": "retired"}
+
+
 def format_result(result: SearchResult, names: dict[str, str]) -> str:
     """The plain-text answer of ``python -m generator search``."""
     if result.error:
@@ -648,10 +652,8 @@ def format_result(result: SearchResult, names: dict[str, str]) -> str:
                                     result.hits[0]) + (f" Write one in your own words: {result.new_record}"
                                                        if result.new_record else ""))
     for number, hit in enumerate(result.hits, 1):
-        # A deleted ICD-10-CM code is "no longer valid"; a HCPCS code is "terminated" (twin of search.js resultItem).
         notes = [note for note, show in (("header", not hit.billable and hit.active),
-                                         ("no longer valid" if hit.system == "icd10cm" else "terminated", not hit.active))
-                 if show]
+                                         (INACTIVE_NOTES.get(hit.system, "terminated"), not hit.active)) if show]
         title = hit.title + (f" — {hit.name}" if hit.name else "") + (
             f" [matched as another name: {hit.matched}]" if hit.matched else "")
         lines.append(f"{number:>3}. {names.get(hit.system, hit.system):<10} {hit.code:<9} {title}"

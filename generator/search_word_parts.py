@@ -34,8 +34,8 @@ class WordParts:
     suffixes: dict[str, tuple[str, ...]]
     forms: dict[str, tuple[str, ...]]
     words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-    #: The line of each suffix, form and word in the file, for messages.
-    lines: dict[str, int]
+    #: The line of each suffix, form and word in the file (by kind and name), for messages.
+    lines: dict[tuple[str, str], int]
     source: str
 
 
@@ -46,7 +46,7 @@ def read_word_parts(path: Path = WORD_PARTS) -> WordParts:
     if problem is not None:
         raise Abort(str(problem))
     problems: list[str] = []
-    lines: dict[str, int] = {}
+    lines: dict[tuple[str, str], int] = {}
 
     def names(key: str) -> LinedDict:
         value = data.get(key) if isinstance(data, dict) else None
@@ -64,20 +64,20 @@ def read_word_parts(path: Path = WORD_PARTS) -> WordParts:
     suffixes, forms, words = {}, {}, {}
     declared = {key: names(key) for key in ("suffixes", "forms", "words")}
     for key, value in declared["suffixes"].items():
-        lines[key] = getattr(declared["suffixes"], "lines", {}).get(key, 0)
-        suffixes[str(key)] = word_list(f"suffix {key}", lines[key], value)
+        lines["suffix", key] = getattr(declared["suffixes"], "lines", {}).get(key, 0)
+        suffixes[str(key)] = word_list(f"suffix {key}", lines["suffix", key], value)
     for key, value in declared["forms"].items():
-        lines[key] = getattr(declared["forms"], "lines", {}).get(key, 0)
-        forms[str(key)] = word_list(f"form {key}", lines[key], value)
+        lines["form", key] = getattr(declared["forms"], "lines", {}).get(key, 0)
+        forms[str(key)] = word_list(f"form {key}", lines["form", key], value)
     for key, value in declared["words"].items():
-        lines[key] = line = getattr(declared["words"], "lines", {}).get(key, 0)
+        lines["word", key] = line = getattr(declared["words"], "lines", {}).get(key, 0)
         if not isinstance(value, dict) or not isinstance(value.get("operation"), str):
             problems.append(f"{shown}:{line}: word {key}: expected {{operation: ..., body: [...]}}")
             continue
         words[str(key)] = ((value["operation"],), word_list(f"word {key}: body", line, value.get("body")))
-    for key in [*suffixes, *forms, *words]:
+    for (kind, key), line in lines.items():
         if not re.fullmatch(r"[a-z]+", key):
-            problems.append(f"{shown}:{lines[key]}: {key!r}: word parts are lower-case letters")
+            problems.append(f"{shown}:{line}: {key!r}: word parts are lower-case letters")
     if problems:
         raise Abort(f"{len(problems)} problems in {shown}:\n  " + "\n  ".join(problems))
     return WordParts(suffixes, forms, words, lines, shown)
@@ -138,7 +138,7 @@ def decompose(release, parts: WordParts) -> tuple[dict[str, list[str]], list[str
         if prefixes:
             found.setdefault(word, set()).update(prefixes)
             used.add(f"word:{word}")
-    unused = [f"{parts.source}:{parts.lines[name]}: {kind} {name!r} leads to no ICD-10-PCS table and body part"
+    unused = [f"{parts.source}:{parts.lines[kind, name]}: {kind} {name!r} leads to no ICD-10-PCS table and body part"
               for kind, names in (("suffix", parts.suffixes), ("form", parts.forms), ("word", parts.words))
               for name in names if f"{kind}:{name}" not in used]
     return {word: sorted(prefixes) for word, prefixes in sorted(found.items())}, unused

@@ -44,7 +44,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     cms_data = write_cms_fixture_data(tmp_path_factory.mktemp("cms-data"))
     official = load_official(("cpt", "icd10cm", "icd10pcs", "hcpcs"), cms_data=cms_data,
                              icd10cm_xml=FIXTURE_ICD10CM, verify=False,
-                             reference_data=write_reference_fixture(tmp_path_factory.mktemp("reference-data")))
+                             reference_data=write_reference_fixture(tmp_path_factory.mktemp("reference-data")),
+                             reference=True)
     catalog = Catalog(load_content(FIXTURE_CONTENT, shown_root=FIXTURE_CONTENT.parent, official=official), official)
     templates = PROJECT / "site_templates"
     index_template = environment(templates, html=False).get_template(INDEX_TEMPLATE)

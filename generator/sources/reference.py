@@ -38,7 +38,7 @@ class ReferenceData:
     ccsr: Ccsr | None = None
     hcc: HccModel | None = None
     history: CmHistory | None = None
-    #: MS-DRG v43.1 level of each code that is a CC or an MCC (codes absent are neither).
+    #: MS-DRG v43.1 level of each code it holds: MCC, CC or NCC (neither).
     cc_levels: dict[str, str] | None = None
 
 

@@ -18,6 +18,8 @@
   var FORMAT = 2;
   var AFTER = "~";
   var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS", icd9cm: "ICD-9-CM" };
+  // What a result says of a code no longer in use, by system (twin of search_query.INACTIVE_NOTES).
+  var INACTIVE_NOTES = { icd10cm: "no longer valid", icd9cm: "retired" };
 
   // --- loading index files --------------------------------------------------------------------
 
@@ -858,7 +860,7 @@
   function resultItem(hit, terms, id) {
     var notes = [];
     if (!hit.billable && hit.active) notes.push("not billable");
-    if (!hit.active) notes.push(hit.system === "icd10cm" ? "no longer valid" : "terminated");   // twin of format_result
+    if (!hit.active) notes.push(INACTIVE_NOTES[hit.system] || "terminated");   // twin of format_result
     var title = element("div", { class: "omcs-result__title" });
     title.appendChild(highlighted(hit.title, terms));
     var name = null;
