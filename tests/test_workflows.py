@@ -144,10 +144,13 @@ def test_cms_data_is_downloaded_into_the_cached_folder(name: str) -> None:
     (setup_python,) = steps_using(job, "actions/setup-python")
     assert setup_python["with"]["cache"] == "pip"
     assert (PROJECT / setup_python["with"]["cache-dependency-path"]).name == "pyproject.toml"
-    (cache,) = steps_using(job, "actions/cache")
+    cache, reference = steps_using(job, "actions/cache")
     assert cache["with"]["key"] == "cms-data-${{ hashFiles('generator/sources/cms_files.py') }}"
     assert (PROJECT / "generator/sources/cms_files.py").is_file()
     assert job["env"]["OMC_CMS_DATA"] == "${{ github.workspace }}/" + cache["with"]["path"]
+    # The reference data is cached where `make data` extracts it (generator/sources/reference_files.py).
+    assert reference["with"] == {"path": "build/data/reference",
+                                 "key": "reference-data-${{ hashFiles('generator/sources/reference_files.py') }}"}
     lines = run_lines(job)
     assert lines.index("make data") < lines.index("make site")
 
