@@ -116,26 +116,26 @@ def _body_parts(release) -> Iterator[tuple[str, str, frozenset[str], frozenset[f
 def decompose(release, parts: WordParts) -> tuple[dict[str, list[str]], list[str]]:
     """Every procedure word the parts make that leads somewhere in ``release``, with the prefixes it leads to
     (sorted), and the parts that lead nowhere (as messages naming their line)."""
-    body_parts = list(_body_parts(release))
+    by_operation: dict[str, list[tuple[str, frozenset[str], frozenset[frozenset[str]]]]] = {}
+    for operation, prefix, label, terms in _body_parts(release):
+        by_operation.setdefault(operation, []).append((prefix, label, terms))
     found: dict[str, set[str]] = {}
     used: set[str] = set()
 
-    def matches(body_words: tuple[str, ...], label: frozenset[str], terms: frozenset[frozenset[str]]) -> bool:
+    def prefixes_for(operations: tuple[str, ...], body_words: tuple[str, ...]) -> set[str]:
         # Within a label, the words are enough ("Joint" in "Knee Joint, Right"); a Body Part Key term must be
         # the whole phrase ("Vermiform appendix"), or "appendix" would lead to the heart's "Auricular appendix".
-        return any(_words_of(phrase) <= label or _words_of(phrase) in terms for phrase in body_words)
+        phrases = [_words_of(phrase) for phrase in body_words]
+        return {prefix for operation in operations for prefix, label, terms in by_operation.get(operation, ())
+                if any(phrase <= label or phrase in terms for phrase in phrases)}
 
     for suffix, operations in parts.suffixes.items():
         for form, body_words in parts.forms.items():
-            prefixes = {prefix for operation, prefix, label, terms in body_parts
-                        if operation in operations and matches(body_words, label, terms)}
-            if prefixes:
+            if prefixes := prefixes_for(operations, body_words):
                 found.setdefault(joined(form, suffix), set()).update(prefixes)
                 used.update((f"suffix:{suffix}", f"form:{form}"))
     for word, (operations, body_words) in parts.words.items():
-        prefixes = {prefix for operation, prefix, label, terms in body_parts
-                    if operation in operations and matches(body_words, label, terms)}
-        if prefixes:
+        if prefixes := prefixes_for(operations, body_words):
             found.setdefault(word, set()).update(prefixes)
             used.add(f"word:{word}")
     unused = [f"{parts.source}:{parts.lines[kind, name]}: {kind} {name!r} leads to no ICD-10-PCS table and body part"
