@@ -185,12 +185,13 @@ class ReferencePages:
 
 
 def _lean_page(settings: PageSettings, system: CodeSystem, key: str, path: str, heading: str, *, description: str,
-               home: str, **parts) -> CodePage:
+               home: str, title: str | None = None, release: str | None = None, **parts) -> CodePage:
+    """A page of the reference data: its system's name links ``home``; the source line names the data read."""
     return CodePage(
-        path=path, root=urls.root_of(path), title=f"{system.name} {key} – {heading}"[:120], description=description,
-        canonical=settings.site.canonical(path), stylesheets=settings.stylesheets_for(path), system=system, code=key,
-        heading=heading, breadcrumbs=(Link(system.name, urls.built(urls.relative(path, home))),),
-        release=SOURCE_LINES.get(system.key, ""), **parts)
+        path=path, root=urls.root_of(path), title=title or f"{system.name} {key} – {heading}"[:120],
+        description=description, canonical=settings.site.canonical(path), stylesheets=settings.stylesheets_for(path),
+        system=system, code=key, heading=heading, breadcrumbs=(Link(system.name, urls.built(urls.relative(path, home))),),
+        release=SOURCE_LINES.get(system.key, "") if release is None else release, **parts)
 
 
 class ReferenceSite:
@@ -205,6 +206,8 @@ class ReferenceSite:
         self._billable = {key: position for position, key in enumerate(key for key, node in release.nodes.items()
                                                                         if node.billable)}
         self._ccsr_codes = data.ccsr.codes_by_category() if data.ccsr is not None else {}
+        #: Every ICD-9-CM category with its codes (sorted once: each category page needs its own).
+        self._icd9_categories = data.icd9.categories() if data.icd9 is not None else {}
         self._hcc_codes = data.hcc.codes_by_hcc() if data.hcc is not None else {}
 
     # --- code page sources ---
@@ -212,7 +215,7 @@ class ReferenceSite:
     def sources(self) -> list[ReferencePages | DeletedCodePages]:
         found: list[ReferencePages | DeletedCodePages] = []
         if self.data.icd9 is not None:
-            found.append(ReferencePages(ICD9, list(self.data.icd9.categories()), self.icd9_category_page))
+            found.append(ReferencePages(ICD9, list(self._icd9_categories), self.icd9_category_page))
         if self.data.ccsr is not None:
             found.append(ReferencePages(CCSR, list(self._ccsr_codes), self.ccsr_page))
         if self.data.hcc is not None:
@@ -230,7 +233,7 @@ class ReferenceSite:
         icd9 = self.data.icd9
         assert icd9 is not None
         path = icd9_page(category)
-        codes = icd9.categories()[category]
+        codes = self._icd9_categories[category]
         lists = []
         for code in codes:
             lines = []
@@ -332,7 +335,7 @@ class ReferenceSite:
         pages = [self.hub_page()]
         if (icd9 := self.data.icd9) is not None:
             rows = []
-            for category, codes in icd9.categories().items():
+            for category, codes in self._icd9_categories.items():
                 span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
                 rows.append((markdown_link(category, urls.relative(ICD9_INDEX, icd9_page(category))), escape_markdown(span),
                              escape_markdown(icd9.descriptions[codes[0]])))
@@ -479,12 +482,10 @@ class DeletedCodePages:
                     CodeLine(Link(child.key, urls.relative(path, urls.code_page(CM, child.key))), child.title,
                              "" if child.billable else "not billable") for child in children
                     if child.kind is not CmKind.CHAPTER)))
-        crumbs = (Link(SYSTEMS[CM].name, urls.built(urls.relative(path, urls.system_page(CM)))),)
-        return CodePage(
-            path=path, root=urls.root_of(path), title=f"{key} – {code.title} (deleted) | ICD-10-CM",
+        return _lean_page(
+            self.settings, SYSTEMS[CM], key, path, code.title, home=urls.system_page(CM),
+            title=f"{key} – {code.title} (deleted) | ICD-10-CM",
             description=f"ICD-10-CM {key}: {code.title}. No longer valid since {since}.",
-            canonical=self.settings.site.canonical(path), stylesheets=self.settings.stylesheets_for(path),
-            system=SYSTEMS[CM], code=key, heading=code.title, breadcrumbs=crumbs,
             badges=(Badge(f"No longer valid since {since}", "warn"),),
             notices=(Notice("Deleted code", f"{key} was valid until 30 September {code.last_year} and cannot be used for "
                                             f"discharges and services from {since}. Its meaning is now coded with the "
