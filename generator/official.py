@@ -124,7 +124,8 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
     # The reference data is for the current edition. Its earlier ICD-10-CM editions (for code history) are read
     # by another process meanwhile.
     reference = reference and "icd10cm" in wanted and edition == REFERENCE_EDITION
-    older = _start_older_editions(reference_data, verify) if reference else None
+    reference_dir = _reference_dir(reference_data, verify) if reference else None
+    older = _start_older_editions(reference_dir) if reference_dir is not None else None
     if {"icd10pcs", "hcpcs"} & set(wanted):
         data_dir = cms_files.locate_data_dir(cms_data)
         files = (cms_files.verified_files if verify else cms_files.unverified_files)(data_dir, edition)
@@ -143,7 +144,7 @@ def load_official(systems: tuple[str, ...], cms_data: Path | None = None, icd10c
         official.icd10cm = read_icd10cm(icd10cm_xml)
         _check_edition("ICD-10-CM", official.icd10cm.label, edition)
         if reference:
-            official.reference = _reference(official.icd10cm, reference_data, verify, older)
+            official.reference = _reference(official.icd10cm, reference_dir, verify, older)
     if verify and edition == cms_files.CURRENT_EDITION:
         check_counts(official)   # the published figures are pinned with the checksums, for the current edition
     return official
@@ -169,10 +170,7 @@ def _reference_dir(option: Path | None, verify: bool) -> Path | None:
     return data_dir
 
 
-def _start_older_editions(option: Path | None, verify: bool) -> Future | None:
-    data_dir = _reference_dir(option, verify)
-    if data_dir is None:
-        return None
+def _start_older_editions(data_dir: Path) -> Future:
     from .sources.reference import older_editions
 
     # A new interpreter, not a fork: the caller may have threads running (the progress heartbeat).
@@ -182,11 +180,10 @@ def _start_older_editions(option: Path | None, verify: bool) -> Future | None:
     return future
 
 
-def _reference(release: CmRelease, option: Path | None, verify: bool, older: Future | None) -> ReferenceData | None:
+def _reference(release: CmRelease, data_dir: Path | None, verify: bool, older: Future | None) -> ReferenceData | None:
     from .editions import fiscal_edition
     from .sources.reference import load_reference
 
-    data_dir = _reference_dir(option, verify)
     if data_dir is None:
         return None
     edition = fiscal_edition("icd10cm", release.label)
