@@ -97,7 +97,9 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
     index_pages += reference.index_pages() if reference else []
     index_stats = write_index_pages(index_pages, templates_dir, staging)
     timings["index pages"] = time.perf_counter() - started
-    code_stats = write_code_pages([*builders, *(reference.sources() if reference else ())], templates_dir, staging, workers)
+    # Every source of code pages: the systems' builders and the reference data's pages.
+    sources = [*builders, *(reference.sources() if reference else ())]
+    code_stats = write_code_pages(sources, templates_dir, staging, workers)
     timings["code pages"] = time.perf_counter() - started - timings["index pages"]
     published = {builder.system: len(builder.code_keys()) for builder in builders}
     labels = {builder.system: builder.label() for builder in builders}
@@ -113,8 +115,7 @@ def write_docs(catalog: Catalog, site: SiteSettings, templates_dir: Path, docs_d
                         policies=bool(catalog.content.policies), reference=reference is not None)
     # Every code page lives at <system>/<key>.html (a modifier's key is "modifier-GY"; an HCC's "hcc-38").
     write_public_files(staging, site.site_url,
-                       [urls.code_page(source.system, key) for source in [*builders, *(reference.sources() if reference else ())]
-                        for key in source.code_keys()])
+                       [urls.code_page(source.system, key) for source in sources for key in source.code_keys()])
     mark = time.perf_counter()
     documents = [document for builder in builders for document in builder.search_documents()]
     documents += reference.search_documents() if reference else []
