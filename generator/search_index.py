@@ -12,7 +12,8 @@ from http and from file:// alike. A query loads only the files it needs:
     frequency, idf and, per field, postings ``(doc id, value)``: the value holds the
     document's flags, the length class of the shortest phrase of the field holding the
     term (for BM25), the lengths in words of the phrases holding it (to see that a query
-    is a whole phrase) and whether it is a phrase's first word (see ``WHOLE_MAX``).
+    is a whole phrase) and whether it is a phrase's first word (see ``WHOLE_MAX``). A term in
+    fewer than ``typoRareDf`` documents also lists the words as written that it stands for.
 ``d/<system>/<n>.js``
     a document chunk: code, title, name, flags (and URL when not the default) of
     ``CHUNK_DOCS`` consecutive documents in code order.
@@ -49,6 +50,7 @@ from .search_text import (
     RETIRED_SYSTEMS,
     DEFAULT_CODE_KEY_PATTERN,
     GENERIC_PATTERN,
+    INDEX_FORMAT,
     SPECIFIC_WORDS,
     SYSTEM_ORDER,
     PhraseShape,
@@ -63,8 +65,6 @@ from .search_text import (
     words,
 )
 
-#: Version of the file layout; the browser refuses an index it does not understand.
-FORMAT = 2
 #: Documents per document chunk.
 CHUNK_DOCS = 64
 #: Target size of a term shard in bytes (a term with more postings gets a shard of its own).
@@ -326,6 +326,13 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
             files.write(f"t/{len(shard_starts) - 1}", shard)
             shard, shard_bytes = [], 0
 
+    # A rare term's words as written: a query word whose term is rare but which is none of them is doubtful
+    # (a typo or a word being typed), known from the term's own entry without loading the vocabulary.
+    forms: dict[str, list[str]] = {}
+    for word in sorted(document_frequency):
+        term = analyse(word)
+        if term is not None and term in postings:
+            forms.setdefault(term, []).append(word)
     for term in sorted(postings):
         lists = postings[term]
         docs_with_term = len({doc for field in lists for doc in field[0::2]})
@@ -338,6 +345,8 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
                 for i in range(0, len(values), 2)
             ]
             entry.append(encode_postings(pairs))
+        if docs_with_term < RANKING["typoRareDf"]:
+            entry.append(" ".join(forms.get(term, ())))
         size = len(term) + sum(len(part) for part in entry[3:]) + 16
         if shard and shard_bytes + size > TERM_SHARD_BYTES:
             flush()
@@ -402,7 +411,7 @@ def write_search_index(documents: Iterable[SearchDocument], out_dir: Path,
         start = end
 
     files.write("manifest", {
-        "format": FORMAT,
+        "format": INDEX_FORMAT,
         "documents": len(ordered),
         "chunk": CHUNK_DOCS,
         "fields": list(FIELDS),

@@ -30,9 +30,8 @@ from lunr.query_parser import QueryParser
 
 from .codes import CodeRange
 from .errors import Abort
-from .search_text import analyse, code_key, decode_postings, first_key, fold, range_bounds, within_edits, words
+from .search_text import INDEX_FORMAT, analyse, code_key, decode_postings, first_key, fold, range_bounds, within_edits, words
 
-FORMAT = 2
 _PAYLOAD = re.compile(r'^OMCSearchData\("([^"]+)",(.*)\);\s*$', re.DOTALL)
 _CODE = re.compile(r"^[A-Z0-9.]+$")
 _RANGE = re.compile(r"^([A-Z0-9.]+) *[-\u2013\u2014] *([A-Z0-9.]+)$")
@@ -114,8 +113,8 @@ class IndexReader:
         if not (index_dir / "manifest.js").is_file():
             raise Abort(f"{index_dir}: no search index here (expected manifest.js); build the site first")
         self.manifest = self.load("manifest")
-        if self.manifest["format"] != FORMAT:
-            raise Abort(f"{index_dir}: search index format {self.manifest['format']}, expected {FORMAT}")
+        if self.manifest["format"] != INDEX_FORMAT:
+            raise Abort(f"{index_dir}: search index format {self.manifest['format']}, expected {INDEX_FORMAT}")
         self.ranking = self.manifest["ranking"]
         self.fields = self.manifest["fields"]
         self.systems = self.manifest["systems"]
@@ -375,7 +374,7 @@ def _expansions(reader: IndexReader, clause: Clause) -> list[Expansion]:
                    if clause.prefix else [])
     # A word that is no word of the documents although its term is (rarely): a typo or a word being typed.
     doubtful = (exact is not None and exact[1] < ranking["typoRareDf"] and (clause.prefix or (clause.fuzzy and long_enough))
-                and clause.raw not in reader.vocabulary(len(clause.raw))[0])
+                and clause.raw not in exact[6].split())   # a rare term's entry lists its words as written
     # The word being typed: its most frequent completion counts as typed when the word is no term itself,
     # or is doubtful and the completion much more frequent (``insul``: ``insulation`` 1, ``insulin`` 106).
     for number, entry in enumerate(completions):

@@ -91,6 +91,8 @@ def terms(text: str) -> list[str]:
     return found
 
 
+#: Version of the index's file layout, written into its manifest; both engines refuse one they do not understand.
+INDEX_FORMAT = 3
 #: Words that mark the generic code of a condition ("Gout, unspecified", "Stroke NOS"). They are indexed
 #: like any word but not counted in a phrase's length, so that "Gout, unspecified" is as short as "Gout".
 GENERIC_WORDS = ("unspecified", "nos")

@@ -186,3 +186,12 @@ def test_every_result_link_opens_an_existing_page(page, root: str) -> None:
             response = page.request.get(link)
             assert response.status == 200, link
     assert json.loads(page.evaluate("JSON.stringify(OMCSearch.requested.filter(n => n.startsWith('t/')))")) == ["t/0"]
+
+
+def test_the_manifest_is_fetched_once_the_page_has_loaded_and_nothing_else_before_a_query(page, root: str) -> None:
+    page.goto(root + "icd10cm/E11.65.html")
+    page.wait_for_function("OMCSearch.requested.indexOf('manifest') >= 0")
+    page.wait_for_timeout(200)
+    assert json.loads(page.evaluate("JSON.stringify(OMCSearch.requested)")) == ["manifest"]
+    type_query(page, "diabetes")
+    assert json.loads(page.evaluate("JSON.stringify(OMCSearch.requested)"))[0] == "manifest"

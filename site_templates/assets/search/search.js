@@ -15,7 +15,7 @@
   var ASSETS = script ? script.src.replace(/[^\/]*$/, "") : "";
   var INDEX = ASSETS + "index/";
   var SITE = new URL("../../", ASSETS || document.baseURI).href;
-  var FORMAT = 2;
+  var FORMAT = 3;
   var AFTER = "~";
   var NAMES = { cpt: "CPT", icd10cm: "ICD-10-CM", icd10pcs: "ICD-10-PCS", hcpcs: "HCPCS", icd9cm: "ICD-9-CM" };
   // What a result says of a code no longer in use, by system (twin of search_query.INACTIVE_NOTES).
@@ -489,10 +489,10 @@
       var completions = got[1].slice(0, ranking.prefixMaxTerms);
       if (exact) found.set(clause.term, expansion(exact, weights.exact, true));
       // A word that is no word of the documents although its term is (rarely): a typo or a word being typed.
+      // (A rare term's entry lists its words as written.)
       var doubtful = exact !== null && exact[1] < ranking.typoRareDf && (clause.prefix || (clause.fuzzy && longEnough))
-        ? vocabulary(clause.raw.length).then(function (list) { return list.words.indexOf(clause.raw) < 0; })
-        : Promise.resolve(false);
-      return doubtful.then(function (doubtful) {
+        && exact[6].split(" ").indexOf(clause.raw) < 0;
+      return Promise.resolve(doubtful).then(function (doubtful) {
         // The word being typed: its most frequent completion counts as typed when the word is no term
         // itself, or is doubtful and the completion much more frequent.
         completions.forEach(function (e, number) {
@@ -1038,7 +1038,7 @@
       self.shown = sequence;
       self.paint(result);
       var painted = performance.now();
-      OMCSearch.timings.push({ query: query, ms: painted - started });
+      OMCSearch.timings.push({ query: query, ms: painted - started, start: started, end: painted });
       self.root.setAttribute("data-omc-done", String(sequence));
       self.root.setAttribute("data-omc-query", query);
       return result;
@@ -1091,8 +1091,19 @@
     } catch (error) { /* some browsers refuse this for file:// pages */ }
   };
 
+  /** Once the page has loaded and the browser is idle, fetch the manifest (the one file every search needs
+   *  first), so that a visitor's first search starts with its own files instead of waiting for it. */
+  function prefetchManifest() {
+    var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 1); };
+    function soon() { idle(function () { ready().catch(function () {}); }, { timeout: 2000 }); }
+    if (document.readyState === "complete") soon();
+    else window.addEventListener("load", soon);
+  }
+
   function start() {
-    document.querySelectorAll("[data-omc-search]").forEach(function (root) {
+    var boxes = document.querySelectorAll("[data-omc-search]");
+    if (boxes.length) prefetchManifest();
+    boxes.forEach(function (root) {
       if (root.omcSearch) return;
       var box = new SearchBox(root, { page: root.hasAttribute("data-omc-search-page") });
       root.omcSearch = box;
