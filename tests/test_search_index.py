@@ -84,3 +84,13 @@ def test_posting_values_hold_flags_length_whole_phrase_words_and_head(tmp_path: 
     value = title[1]
     assert (value & 3, value >> 6 & 31, value >> 11) == (2, 0, 1)
     assert (value >> 2 & 15) == 5          # length class of 6 words
+
+
+def test_a_rare_term_lists_its_words_as_written_and_a_common_one_does_not(tmp_path: Path) -> None:
+    documents = [document("icd10cm", f"R{number:02}", f"Swelling of part {number}") for number in range(31)]
+    documents += [document("icd10cm", "R90", "Migraine with aura"), document("icd10cm", "R91", "Migraines, chronic")]
+    write_search_index(documents, tmp_path)
+    entries = {item[0]: item for path in (tmp_path / "index" / "t").glob("*.js")
+               for item in json.loads(path.read_text().split(",", 1)[1].rsplit(");", 1)[0])}
+    assert entries[analyse("migraines")][6].split() == ["migraine", "migraines"]
+    assert len(entries[analyse("swelling")]) == 6     # in 31 documents: not rare (typoRareDf 30)
