@@ -431,7 +431,8 @@ VOCABULARY_ENTRY = Schema(
         Field("title_words", Text(max_length=NAME_LIMIT), "The words an official title must contain for the entry "
               "to apply to its code (any order; `-word`: the title must not contain it), e.g. `myocardial infarction`."),
         Field("codes", ListOf(CodePrefix()), "Codes or code prefixes the entry applies to (every code that "
-              "starts so), e.g. `\"B02\"` for shingles. An entry has `title_words`, `codes` or both."),
+              "starts so), e.g. `\"B02\"` for shingles. An entry has `title_words`, `codes` or both; with both, it "
+              "applies to the codes that start so and whose official title holds the words."),
         Field("note", Text(max_length=NAME_LIMIT), "Why the words mean this, for reviewers (not shown)."),
     ),
 )

@@ -209,7 +209,9 @@ class _Texts:
         # it counts the title's own core words (after the first), so "Zoster without complications" ranks
         # before "Zoster encephalitis" for "shingles"; codes deeper than one level below the entry count more.
         plainness = max(0, self.info(document.title)[2].length - 1)
-        synonyms += [(text, depth + plainness) for text, depth in self.vocabulary.code_phrases(document.system, document.code)
+        title_terms = frozenset(self.info(document.title)[0])
+        synonyms += [(text, depth + plainness)
+                     for text, depth in self.vocabulary.code_phrases(document.system, document.code, title_terms)
                      if text not in everyday and text not in document.synonyms]
         return [(text, 0) for text in titles], synonyms, [(document.text, 0)]
 

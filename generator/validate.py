@@ -9,6 +9,7 @@ of them, so one run shows everything to fix.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from .prose_codes import mentions
 from .style import GRADE_LIMIT, missing_axes, reading_grade
 from .style import problems as style_problems
 from .search_text import terms as search_terms
+from .search_thesaurus import holds, title_condition
 from .yaml_source import LinedDict, load_yaml
 
 POLICIES_DIR = "policies"
@@ -272,6 +274,22 @@ def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
     return entries
 
 
+class _TitlesByCode:
+    """The official titles of the codes that start with a prefix, per system (keys sorted once, when first asked)."""
+
+    def __init__(self, official: OfficialCodes) -> None:
+        self.official = official
+        self._sorted: dict[str, tuple[list[str], list[str]]] = {}
+
+    def starting(self, system: str, prefix: str) -> list[str]:
+        if system not in self._sorted:
+            pairs = sorted((code.replace(".", ""), title) for code, title in self.official.titles(system).items())
+            self._sorted[system] = ([key for key, _ in pairs], [title for _, title in pairs])
+        keys, titles = self._sorted[system]
+        key = prefix.replace(".", "")
+        return titles[bisect.bisect_left(keys, key):bisect.bisect_left(keys, key + "\uffff")]
+
+
 def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
     """Whether two ranges share codes without one holding the other (compared as code keys)."""
     if one.kind != other.kind:
@@ -341,6 +359,7 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
         _check_prose_codes(record, reader.raw[record.source_path], reader, official)
 
     prefixes: dict[str, set[str]] = {}
+    titled = _TitlesByCode(official)
     for entry in content.vocabulary:
         if entry.system not in official.systems() or not entry.codes:
             continue
@@ -348,11 +367,15 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
             known = set(official.titles(entry.system))
             prefixes[entry.system] = {code.replace(".", "")[:length] for code in known for length in range(1, 8)}
         codes = reader.raw[entry.source_path]["entries"][entry.index]["codes"]
+        condition = title_condition(entry.title_words) if entry.title_words else None
         for position, code in enumerate(entry.codes):
+            where = (entry.source_path, codes.lines[position], f"entries[{entry.index}].codes[{position}]")
             if code.replace(".", "") not in prefixes[entry.system]:
-                reader.problems.append(Problem(entry.source_path, codes.lines[position],
-                                               f"entries[{entry.index}].codes[{position}]",
-                                               f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
+                reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
+            elif condition is not None and not any(
+                    holds(condition, frozenset(search_terms(title))) for title in titled.starting(entry.system, code)):
+                reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starting with {code!r} "
+                                                      f"has a title with title_words {entry.title_words!r}"))
 
     known: dict[str, list[str]] = {}
     for policy in content.policies:

@@ -68,6 +68,21 @@ def test_code_entries_apply_to_every_code_they_start() -> None:
     assert found == {"shingles"}
 
 
+def test_an_entry_with_codes_and_title_words_applies_to_the_codes_whose_title_holds_the_words() -> None:
+    from generator.model import VocabularyEntry
+
+    vocabulary = Vocabulary([VocabularyEntry("icd10pcs", ("heart artery stent",), "intraluminal -drug", ("0270",),
+                                             "v.yaml", 3, 0)])
+    def phrases(code: str, title: str) -> set[str]:
+        return {text for text, _ in _Texts(vocabulary).fields(document("icd10pcs", code, title))[1]}
+    assert phrases("0270346", "Dilation of Coronary Artery, One Artery, Bifurcation, with Intraluminal Device, "
+                              "Percutaneous Approach") == {"heart artery stent"}
+    assert phrases("02703ZZ", "Dilation of Coronary Artery, One Artery, Percutaneous Approach") == set()
+    assert phrases("0270346", "Dilation of Coronary Artery, One Artery, with Drug-eluting Intraluminal Device") == set()
+    # Not a rule for every title with the words: another table's intraluminal device gets nothing.
+    assert phrases("047K3DZ", "Dilation of Right Femoral Artery with Intraluminal Device, Percutaneous Approach") == set()
+
+
 def test_posting_values_hold_flags_length_whole_phrase_words_and_head(tmp_path: Path) -> None:
     write_search_index([
         document("icd10cm", "I63.9", "Cerebral infarction, unspecified", ("Stroke NOS",)),

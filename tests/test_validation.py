@@ -254,12 +254,17 @@ def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
     (content / "vocabulary/icd10cm.yaml").write_text(
         'system: icd10cm\nentries:\n  - codes: ["E11.6", "E99.9"]\n    say: [diabetes trouble]\n'
         '  - say: [no target]\n  - title_words: the of\n    say: [stop words only]\n'
-        '  - codes: ["E11"]\n    say: [sugar, sugar]\n', encoding="utf-8")
+        '  - codes: ["E11"]\n    say: [sugar, sugar]\n'
+        '  - codes: ["E11.6", "E11.9"]\n    title_words: hypoglycemia -coma\n    say: [low sugar without coma]\n',
+        encoding="utf-8")
     assert _icd10cm_problems(content) == [
         "content/vocabulary/icd10cm.yaml:3: entries[0].codes[1]: no ICD-10-CM code starts with 'E99.9'",
         "content/vocabulary/icd10cm.yaml:5: entries[1]: an entry needs title_words, codes or both",
         "content/vocabulary/icd10cm.yaml:6: entries[2]: title_words 'the of' has only stop words",
         "content/vocabulary/icd10cm.yaml:8: entries[3]: say lists a phrase twice",
+        # E11.649 "... with hypoglycemia without coma" holds the words; no code under E11.9 does.
+        "content/vocabulary/icd10cm.yaml:10: entries[4].codes[1]: no ICD-10-CM code starting with 'E11.9' "
+        "has a title with title_words 'hypoglycemia -coma'",
     ]
 
 
