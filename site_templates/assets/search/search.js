@@ -884,7 +884,10 @@
     ]);
   }
 
-  function plural(count, one, many) { return count.toLocaleString("en-US") + " " + (count === 1 ? one : many); }
+  /** "1 result", "1,234 results" (not toLocaleString: its first call sets up number formatting, ~15 ms). */
+  function plural(count, one, many) {
+    return String(count).replace(/\B(?=(\d{3})+$)/g, ",") + " " + (count === 1 ? one : many);
+  }
 
   var instances = 0;
 
