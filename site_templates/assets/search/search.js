@@ -298,6 +298,15 @@
   function codeHits(query, filters) {
     var text = query.trim().toUpperCase();
     var found = [];   // promises of [system, low, high, kind, exact position or -1, is a span]
+    // A code asked for by its whole number is shown even when terminated (twin of search_query._code_hits).
+    var exactFilters = new Filters({ systems: filters.systems, billableOnly: filters.billableOnly, includeTerminated: true });
+    // Each searched system's flag tests, loaded alongside its codes rather than after them.
+    var tests = {}, exactTests = {}, testsMade = [];
+    function searched(system) {
+      testsMade.push(Promise.all([keptTest(system, filters), keptTest(system, exactFilters)]).then(function (made) {
+        tests[system.key] = made[0]; exactTests[system.key] = made[1];
+      }));
+    }
     var match = RANGE.exec(text);
     if (match) {
       var first = codeKey(match[1]), last = codeKey(match[2]);
@@ -306,6 +315,7 @@
       preferred(text, [first, last]).forEach(function (system) {
         var pattern = new RegExp(system.pattern);
         if (pattern.test(first) && pattern.test(last)) {
+          searched(system);
           found.push(Promise.all([lowerBound(system, first), lowerBound(system, last + AFTER)]).then(function (bounds) {
             return exactAt(system, first, first + "-" + last, bounds[0], bounds[1]).then(function (exact) {
               return [system, bounds[0], bounds[1], "range", exact, true];
@@ -318,6 +328,7 @@
       if (!key || !(/[0-9]/.test(key) || PCS_CODE.test(key))) return Promise.resolve({ ranked: [], total: 0 });
       preferred(text, [key]).forEach(function (system) {
         if (!new RegExp(system.pattern).test(key)) return;
+        searched(system);
         found.push(Promise.all([lowerBound(system, key), lowerBound(system, key + AFTER)]).then(function (bounds) {
           return exactAt(system, key, key, bounds[0], bounds[1]).then(function (exact) {
             if (exact < 0) {
@@ -331,15 +342,8 @@
     } else {
       return Promise.resolve({ ranked: [], total: 0 });
     }
-    // A code asked for by its whole number is shown even when terminated (twin of search_query._code_hits).
-    var exactFilters = new Filters({ systems: filters.systems, billableOnly: filters.billableOnly, includeTerminated: true });
     return Promise.all(found).then(function (spans) {
-      var tests = {}, exactTests = {};
-      return Promise.all(spans.map(function (span) {
-        return Promise.all([keptTest(span[0], filters), keptTest(span[0], exactFilters)]).then(function (made) {
-          tests[span[0].key] = made[0]; exactTests[span[0].key] = made[1];
-        });
-      })).then(function () {
+      return Promise.all(testsMade).then(function () {
         var ranked = [];
         var total = 0;
         spans.forEach(function (span) {
@@ -1041,7 +1045,7 @@
       self.shown = sequence;
       self.paint(result);
       var painted = performance.now();
-      OMCSearch.timings.push({ query: query, ms: painted - started, start: started, end: painted });
+      OMCSearch.timings.push({ query: query, ms: painted - started });
       self.root.setAttribute("data-omc-done", String(sequence));
       self.root.setAttribute("data-omc-query", query);
       return result;
