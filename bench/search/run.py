@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.search.corpus import site_documents
@@ -199,66 +200,22 @@ def sequential_waves(entries: list[dict]) -> int:
     return max(depth, default=0)
 
 
-def visitor_latency(site: Path, queries: list[str]) -> list[dict]:
-    """Each query typed key by key into a fresh page over emulated 50 ms / 10 Mbit/s, served gzipped as by
-    GitHub Pages: the ms from the last keystroke to the query's results painted, the index files loaded
-    after the box got focus (once the page had loaded and its manifest prefetch arrived), how many sequential
-    round trips they took, and the ms from the first keystroke
-    to the first results shown (of whatever had been typed by then). (``latency`` must have
-    written the page and copied the scripts into ``site``.)"""
+#: (In the page, given a performance.now() time) the index files loaded from then on, with their times.
+INDEX_LOADS_SINCE = ("s => performance.getEntriesByType('resource').filter(e => e.name.includes('/index/')"
+                     " && e.startTime >= s).map(e => ({startTime: e.startTime, responseEnd: e.responseEnd}))")
+#: (In the page, given a query) whether the search box shows the answer to that query.
+ANSWERED = ("q => document.querySelector('[data-omc-query]') && "
+            "document.querySelector('[data-omc-query]').getAttribute('data-omc-query') === q")
+
+
+def visitor_pages(site: Path, queries: list[str]) -> Iterator[tuple[str, object]]:
+    """Each query with a fresh page (a cold cache) of ``site``'s search box over the visitor network, served
+    gzipped as by GitHub Pages, once the page has loaded and the manifest it prefetches has arrived (a visitor
+    reaches the box after that). (``latency`` must have written the page and copied the scripts into ``site``.)"""
     from playwright.sync_api import sync_playwright
 
     from bench.compare.server import GzipServer
 
-    figures = []
-    with GzipServer(site) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-        for query in queries:
-            context = browser.new_context()   # a cold cache for each query
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", VISITOR_NETWORK)
-            page.goto(server.url + "index.html")
-            page.wait_for_function("window.OMCSearch !== undefined")
-            # A visitor reaches the box after the page has loaded and the manifest prefetched then has arrived.
-            page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.endsWith('/index/manifest.js'))")
-            field = page.locator("[data-omc-search-input]")
-            # The moment the box first shows results, whatever prefix of the query they answer.
-            page.evaluate("() => { window.__firstPaint = null; const box = document.querySelector('[data-omc-search]');"
-                          " new MutationObserver(() => { if (window.__firstPaint === null && box.getAttribute("
-                          "'data-omc-done')) window.__firstPaint = performance.now(); })"
-                          ".observe(box, {attributes: true}); }")
-            focused = page.evaluate("performance.now()")
-            field.focus()
-            first_key = page.evaluate("performance.now()")
-            field.press_sequentially(query, delay=KEYSTROKE_MS)
-            typed = page.evaluate("performance.now()")
-            page.wait_for_function("q => document.querySelector('[data-omc-query]') && "
-                                   "document.querySelector('[data-omc-query]').getAttribute('data-omc-query') === q",
-                                   arg=query, timeout=30_000)
-            painted = page.evaluate("performance.now()")
-            entries = page.evaluate("s => performance.getEntriesByType('resource').filter(e => e.name.includes('/index/')"
-                                    " && e.startTime >= s).map(e => ({startTime: e.startTime, responseEnd: e.responseEnd}))",
-                                    focused)
-            first = page.evaluate("window.__firstPaint")
-            figures.append({"query": query, "ms": painted - typed, "first_ms": (first or painted) - first_key,
-                            "files": len(entries), "waves": sequential_waves(entries)})
-            context.close()
-        browser.close()
-    return figures
-
-
-def round_trips_per_keystroke(site: Path, queries: list[str]) -> list[list[int]]:
-    """Each query typed into a fresh page over the visitor network, one key at a time once the answer to
-    the keys before it is painted (so that no two searches overlap): per key, the longest chain of index
-    loads its search started (the manifest, prefetched once the page loaded, is there before the first key)."""
-    from playwright.sync_api import sync_playwright
-
-    from bench.compare.server import GzipServer
-
-    chains = []
     with GzipServer(site) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
@@ -270,21 +227,52 @@ def round_trips_per_keystroke(site: Path, queries: list[str]) -> list[list[int]]
             cdp.send("Network.emulateNetworkConditions", VISITOR_NETWORK)
             page.goto(server.url + "index.html")
             page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.endsWith('/index/manifest.js'))")
-            field = page.locator("[data-omc-search-input]")
-            field.focus()
-            per_key = []
-            for length in range(1, len(query) + 1):
-                start = page.evaluate("performance.now()")
-                field.press(query[length - 1])
-                page.wait_for_function("q => document.querySelector('[data-omc-query]') && "
-                                       "document.querySelector('[data-omc-query]').getAttribute('data-omc-query') === q",
-                                       arg=query[:length], timeout=30_000)
-                per_key.append(sequential_waves(page.evaluate(
-                    "s => performance.getEntriesByType('resource').filter(e => e.name.includes('/index/')"
-                    " && e.startTime >= s).map(e => ({startTime: e.startTime, responseEnd: e.responseEnd}))", start)))
-            chains.append(per_key)
+            yield query, page
             context.close()
         browser.close()
+
+
+def visitor_latency(site: Path, queries: list[str]) -> list[dict]:
+    """Each query typed key by key (see ``visitor_pages``): the ms from the last keystroke to the query's results
+    painted, the index files loaded after the box got focus, how many sequential round trips they took (all
+    the keys' searches together), and the ms from the first keystroke to the first results shown (of
+    whatever had been typed by then)."""
+    figures = []
+    for query, page in visitor_pages(site, queries):
+        field = page.locator("[data-omc-search-input]")
+        # The moment the box first shows results, whatever prefix of the query they answer.
+        page.evaluate("() => { window.__firstPaint = null; const box = document.querySelector('[data-omc-search]');"
+                      " new MutationObserver(() => { if (window.__firstPaint === null && box.getAttribute("
+                      "'data-omc-done')) window.__firstPaint = performance.now(); })"
+                      ".observe(box, {attributes: true}); }")
+        focused = page.evaluate("performance.now()")
+        field.focus()
+        first_key = page.evaluate("performance.now()")
+        field.press_sequentially(query, delay=KEYSTROKE_MS)
+        typed = page.evaluate("performance.now()")
+        page.wait_for_function(ANSWERED, arg=query, timeout=30_000)
+        painted = page.evaluate("performance.now()")
+        entries = page.evaluate(INDEX_LOADS_SINCE, focused)
+        first = page.evaluate("window.__firstPaint")
+        figures.append({"query": query, "ms": painted - typed, "first_ms": (first or painted) - first_key,
+                        "files": len(entries), "waves": sequential_waves(entries)})
+    return figures
+
+
+def round_trips_per_keystroke(site: Path, queries: list[str]) -> list[list[int]]:
+    """Each query typed (see ``visitor_pages``) one key at a time once the answer to the keys before it is
+    painted, so that no two searches overlap: per key, the longest chain of index loads its search started."""
+    chains = []
+    for query, page in visitor_pages(site, queries):
+        field = page.locator("[data-omc-search-input]")
+        field.focus()
+        per_key = []
+        for length in range(1, len(query) + 1):
+            start = page.evaluate("performance.now()")
+            field.press(query[length - 1])
+            page.wait_for_function(ANSWERED, arg=query[:length], timeout=30_000)
+            per_key.append(sequential_waves(page.evaluate(INDEX_LOADS_SINCE, start)))
+        chains.append(per_key)
     return chains
 
 
