@@ -985,7 +985,9 @@
 
   SearchBox.prototype.items = function () { return this.list.querySelectorAll(".omcs-result"); };
 
-  SearchBox.prototype.select = function (index) {
+  /** Make result ``index`` the active one (-1: none) and bring it into view, unless ``scroll`` is false (the
+   *  first result of a list just painted is in view: scrolling to it would lay the page out at once). */
+  SearchBox.prototype.select = function (index, scroll) {
     var items = this.items();
     if (!items.length) { this.active = -1; return; }
     index = Math.max(-1, Math.min(index, items.length - 1));
@@ -996,7 +998,7 @@
     }
     if (index >= 0) {
       this.input.setAttribute("aria-activedescendant", items[index].id);
-      items[index].scrollIntoView({ block: "nearest" });
+      if (scroll !== false) items[index].scrollIntoView({ block: "nearest" });
     } else {
       this.input.removeAttribute("aria-activedescendant");
     }
@@ -1044,6 +1046,9 @@
       if (sequence <= self.shown) return result;
       self.shown = sequence;
       self.paint(result);
+      // The time is taken once the results are laid out (reading a size lays the page out now, which the
+      // browser would otherwise do before the next frame): what it measures is what a visitor waits for.
+      void self.root.offsetHeight;
       var painted = performance.now();
       OMCSearch.timings.push({ query: query, ms: painted - started });
       self.root.setAttribute("data-omc-done", String(sequence));
@@ -1082,8 +1087,9 @@
     }
     result.hits.forEach(function (hit, index) { self.list.appendChild(resultItem(hit, terms, self.id + "-" + index)); });
     if (this.more) this.more.hidden = result.hits.length >= result.total;
+    var moved = this.active > 0;   // the list may have been scrolled to a later result
     this.active = -1;
-    if (!this.page && result.hits.length) this.select(0);
+    if (!this.page && result.hits.length) this.select(0, moved);
   };
 
   SearchBox.prototype.share = function (query) {
