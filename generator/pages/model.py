@@ -129,6 +129,11 @@ class CodeList:
     #: Printed as a line of code links (titles as tooltips) rather than a table.
     compact: bool = False
 
+    @property
+    def notes(self) -> bool:
+        """Whether any line has a note (a table without notes has no column for them)."""
+        return any(line.note for line in self.lines)
+
 
 @dataclass(frozen=True)
 class CodePage:
