@@ -60,9 +60,8 @@ from .search_text import (
     first_key,
     range_bounds,
     generic_terms,
-    joined_words,
+    indexed_words,
     phrase_shape,
-    words,
 )
 
 #: Documents per document chunk.
@@ -173,8 +172,7 @@ class _Texts:
         """The text's terms (each once, in order; hyphenated words also joined), its words, its shape."""
         found = self._seen.get(text)
         if found is None:
-            listed = tuple(words(text))
-            listed += tuple(word for word in joined_words(text) if word not in listed)
+            listed = indexed_words(text)
             analysed = (analyse(word) for word in listed)
             found = self._seen[text] = (tuple(dict.fromkeys(t for t in analysed if t is not None)), listed, phrase_shape(text))
         return found

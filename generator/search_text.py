@@ -81,6 +81,18 @@ def analyse(word: str) -> str | None:
     return term or None
 
 
+def indexed_words(text: str) -> tuple[str, ...]:
+    """The words the index holds for ``text``: its words, then its hyphenated words joined (``pre-eclampsia``
+    also gives ``preeclampsia``), each once."""
+    listed = tuple(words(text))
+    return listed + tuple(word for word in joined_words(text) if word not in listed)
+
+
+def indexed_terms(text: str) -> frozenset[str]:
+    """The index terms of ``text``'s indexed words (what a title must hold for ``title_words``)."""
+    return frozenset(term for term in map(analyse, indexed_words(text)) if term is not None)
+
+
 def terms(text: str) -> list[str]:
     """The index terms of ``text`` in order, stop words left out."""
     found = []

@@ -23,6 +23,7 @@ from .schema import CODE_RECORD, FAMILY_FILE, POLICY_RECORD, VOCABULARY_FILE, Ch
 from .prose_codes import mentions
 from .style import GRADE_LIMIT, missing_axes, reading_grade
 from .style import problems as style_problems
+from .search_text import indexed_terms
 from .search_text import terms as search_terms
 from .search_thesaurus import holds, title_condition
 from .yaml_source import LinedDict, load_yaml
@@ -275,19 +276,25 @@ def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
 
 
 class _TitlesByCode:
-    """The official titles of the codes that start with a prefix, per system (keys sorted once, when first asked)."""
+    """The index terms of the official titles of the codes that start with a prefix, per system (codes sorted
+    once, when first asked; each title's terms worked out once, as the index works them out)."""
 
     def __init__(self, official: OfficialCodes) -> None:
         self.official = official
         self._sorted: dict[str, tuple[list[str], list[str]]] = {}
+        self._terms: dict[str, frozenset[str]] = {}
 
-    def starting(self, system: str, prefix: str) -> list[str]:
+    def starting(self, system: str, prefix: str) -> Iterator[frozenset[str]]:
         if system not in self._sorted:
             pairs = sorted((code.replace(".", ""), title) for code, title in self.official.titles(system).items())
             self._sorted[system] = ([key for key, _ in pairs], [title for _, title in pairs])
         keys, titles = self._sorted[system]
         key = prefix.replace(".", "")
-        return titles[bisect.bisect_left(keys, key):bisect.bisect_left(keys, key + "\uffff")]
+        for title in titles[bisect.bisect_left(keys, key):bisect.bisect_left(keys, key + "\uffff")]:
+            found = self._terms.get(title)
+            if found is None:
+                found = self._terms[title] = indexed_terms(title)
+            yield found
 
 
 def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
@@ -373,7 +380,7 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
             if code.replace(".", "") not in prefixes[entry.system]:
                 reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
             elif condition is not None and not any(
-                    holds(condition, frozenset(search_terms(title))) for title in titled.starting(entry.system, code)):
+                    holds(condition, terms) for terms in titled.starting(entry.system, code)):
                 reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starting with {code!r} "
                                                       f"has a title with title_words {entry.title_words!r}"))
 

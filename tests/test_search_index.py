@@ -109,3 +109,13 @@ def test_a_rare_term_lists_its_words_as_written_and_a_common_one_does_not(tmp_pa
                for item in json.loads(path.read_text().split(",", 1)[1].rsplit(");", 1)[0])}
     assert entries[analyse("migraines")][6].split() == ["migraine", "migraines"]
     assert len(entries[analyse("swelling")]) == 6     # in 31 documents: not rare (typoRareDf 30)
+
+
+def test_title_words_see_a_title_as_the_index_does_hyphenated_words_also_joined() -> None:
+    from generator.model import VocabularyEntry
+    from generator.search_text import indexed_terms
+
+    assert {analyse("pre"), analyse("eclampsia"), analyse("preeclampsia")} <= indexed_terms("Pre-eclampsia, mild")
+    vocabulary = Vocabulary([VocabularyEntry("icd10cm", ("toxemia",), "preeclampsia", ("O14",), "v.yaml", 3, 0)])
+    found = {text for text, _ in _Texts(vocabulary).fields(document("icd10cm", "O14.00", "Mild to moderate pre-eclampsia"))[1]}
+    assert found == {"toxemia"}

@@ -262,7 +262,7 @@ def test_vocabulary_codes_must_start_some_official_code(tmp_path: Path) -> None:
         "content/vocabulary/icd10cm.yaml:5: entries[1]: an entry needs title_words, codes or both",
         "content/vocabulary/icd10cm.yaml:6: entries[2]: title_words 'the of' has only stop words",
         "content/vocabulary/icd10cm.yaml:8: entries[3]: say lists a phrase twice",
-        # E11.649 "... with hypoglycemia without coma" holds the words; no code under E11.9 does.
+        # E11.64 "... with hypoglycemia" holds the words (E11.649 "... without coma" has "coma"); none under E11.9.
         "content/vocabulary/icd10cm.yaml:10: entries[4].codes[1]: no ICD-10-CM code starting with 'E11.9' "
         "has a title with title_words 'hypoglycemia -coma'",
     ]

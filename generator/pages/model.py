@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import yaml
 from markupsafe import Markup
@@ -129,7 +130,7 @@ class CodeList:
     #: Printed as a line of code links (titles as tooltips) rather than a table.
     compact: bool = False
 
-    @property
+    @cached_property
     def notes(self) -> bool:
         """Whether any line has a note (a table without notes has no column for them)."""
         return any(line.note for line in self.lines)

@@ -342,28 +342,27 @@
     } else {
       return Promise.resolve({ ranked: [], total: 0 });
     }
-    return Promise.all(found).then(function (spans) {
-      return Promise.all(testsMade).then(function () {
-        var ranked = [];
-        var total = 0;
-        spans.forEach(function (span) {
-          if (span[4] >= 0 && (span[3] === "range" ? tests : exactTests)[span[0].key](span[4])) {
-            ranked.push([span[0].base + span[4], span[3] === "range" ? "range" : "exact"]);   // a range's own header: first
-            total++;
-          } else if (span.length > 6 && tests[span[0].key](span[6])) {
-            ranked.push([span[0].base + span[6], "family"]);   // a code without a page: its family answers
-            total++;
-          }
-        });
-        spans.forEach(function (span) {
-          var system = span[0];
-          if (!span[5] || (filters.systems !== null && filters.systems.indexOf(system.key) < 0)) return;
-          for (var position = span[1]; position < span[2]; position++) {
-            if (position !== span[4] && position !== span[6] && tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
-          }
-        });
-        return { ranked: ranked, total: total };
+    return Promise.all([Promise.all(found), Promise.all(testsMade)]).then(function (got) {
+      var spans = got[0];
+      var ranked = [];
+      var total = 0;
+      spans.forEach(function (span) {
+        if (span[4] >= 0 && (span[3] === "range" ? tests : exactTests)[span[0].key](span[4])) {
+          ranked.push([span[0].base + span[4], span[3] === "range" ? "range" : "exact"]);   // a range's own header: first
+          total++;
+        } else if (span.length > 6 && tests[span[0].key](span[6])) {
+          ranked.push([span[0].base + span[6], "family"]);   // a code without a page: its family answers
+          total++;
+        }
       });
+      spans.forEach(function (span) {
+        var system = span[0];
+        if (!span[5] || (filters.systems !== null && filters.systems.indexOf(system.key) < 0)) return;
+        for (var position = span[1]; position < span[2]; position++) {
+          if (position !== span[4] && position !== span[6] && tests[system.key](position)) { total++; ranked.push([system.base + position, span[3]]); }
+        }
+      });
+      return { ranked: ranked, total: total };
     });
   }
 
@@ -496,40 +495,38 @@
       // (A rare term's entry lists its words as written.)
       var doubtful = exact !== null && exact[1] < ranking.typoRareDf && (clause.prefix || (clause.fuzzy && longEnough))
         && exact[6].split(" ").indexOf(clause.raw) < 0;
-      return Promise.resolve(doubtful).then(function (doubtful) {
-        // The word being typed: its most frequent completion counts as typed when the word is no term
-        // itself, or is doubtful and the completion much more frequent.
-        completions.forEach(function (e, number) {
-          if (!found.has(e[0])) found.set(e[0], expansion(e, weights.prefix, number === 0 && exact === null));
-        });
-        if (doubtful && completions.length && completions[0][0] !== clause.term
-            && completions[0][1] >= ranking.typoCorrectRatio * exact[1]) {
-          found.set(completions[0][0], expansion(completions[0], weights.prefix, true));
-          found.set(clause.term, expansion(exact, weights.prefix, false));
-          doubtful = false;
-        }
-        if (!clause.fuzzy) return Array.from(found.values());
-        if (!(clause.fuzzyAlways || (longEnough && found.size === 0) || doubtful)) return Array.from(found.values());
-        return near(clause).then(function (nearby) {
-          nearby = nearby.slice(0, ranking.typoMaxTerms);
-          return Promise.all(nearby.map(function (pair) { return entry(pair[0]); })).then(function (entries) {
-            entries.forEach(function (e, index) {
-              if (e && !found.has(nearby[index][0])) found.set(nearby[index][0], expansion(e, weights.typo, false));
-            });
-            // The most frequent word one edit away is taken as meant: it counts as typed (with a typo's
-            // weight) when the word matched nothing, or is doubtful and that word is much more frequent.
-            if (nearby.length && found.has(nearby[0][0])) {
-              var meant = found.get(nearby[0][0]);
-              var anyExact = Array.from(found.values()).some(function (e) { return e.exact; });
-              if (exact === null && !meant.exact && !anyExact) {
-                found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
-              } else if (doubtful && nearby[0][1] >= ranking.typoCorrectRatio * exact[1]) {
-                found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
-                found.set(clause.term, expansion(exact, weights.typo, false));
-              }
-            }
-            return Array.from(found.values());
+      // The word being typed: its most frequent completion counts as typed when the word is no term
+      // itself, or is doubtful and the completion much more frequent.
+      completions.forEach(function (e, number) {
+        if (!found.has(e[0])) found.set(e[0], expansion(e, weights.prefix, number === 0 && exact === null));
+      });
+      if (doubtful && completions.length && completions[0][0] !== clause.term
+          && completions[0][1] >= ranking.typoCorrectRatio * exact[1]) {
+        found.set(completions[0][0], expansion(completions[0], weights.prefix, true));
+        found.set(clause.term, expansion(exact, weights.prefix, false));
+        doubtful = false;
+      }
+      if (!clause.fuzzy) return Array.from(found.values());
+      if (!(clause.fuzzyAlways || (longEnough && found.size === 0) || doubtful)) return Array.from(found.values());
+      return near(clause).then(function (nearby) {
+        nearby = nearby.slice(0, ranking.typoMaxTerms);
+        return Promise.all(nearby.map(function (pair) { return entry(pair[0]); })).then(function (entries) {
+          entries.forEach(function (e, index) {
+            if (e && !found.has(nearby[index][0])) found.set(nearby[index][0], expansion(e, weights.typo, false));
           });
+          // The most frequent word one edit away is taken as meant: it counts as typed (with a typo's
+          // weight) when the word matched nothing, or is doubtful and that word is much more frequent.
+          if (nearby.length && found.has(nearby[0][0])) {
+            var meant = found.get(nearby[0][0]);
+            var anyExact = Array.from(found.values()).some(function (e) { return e.exact; });
+            if (exact === null && !meant.exact && !anyExact) {
+              found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
+            } else if (doubtful && nearby[0][1] >= ranking.typoCorrectRatio * exact[1]) {
+              found.set(nearby[0][0], expansion(meant.entry, weights.typo, true));
+              found.set(clause.term, expansion(exact, weights.typo, false));
+            }
+          }
+          return Array.from(found.values());
         });
       });
     });
@@ -1067,6 +1064,9 @@
   SearchBox.prototype.paint = function (result) {
     var self = this;
     var terms = new Set(result.terms);
+    // Whether the list had been scrolled down (by keys or the wheel): then its first result is brought into view.
+    var scroller = this.list.closest(".md-search__scrollwrap") || this.list;
+    var moved = this.active > 0 || scroller.scrollTop > 0;
     this.list.textContent = "";
     if (result.error) {
       this.meta.textContent = result.error;
@@ -1087,7 +1087,6 @@
     }
     result.hits.forEach(function (hit, index) { self.list.appendChild(resultItem(hit, terms, self.id + "-" + index)); });
     if (this.more) this.more.hidden = result.hits.length >= result.total;
-    var moved = this.active > 0;   // the list may have been scrolled to a later result
     this.active = -1;
     if (!this.page && result.hits.length) this.select(0, moved);
   };
