@@ -275,26 +275,29 @@ def _read_vocabulary(reader: _Reader, path: Path) -> list[VocabularyEntry]:
     return entries
 
 
-class _TitlesByCode:
-    """The index terms of the official titles of the codes that start with a prefix, per system (codes sorted
-    once, when first asked; each title's terms worked out once, as the index works them out)."""
+class _TitlesByPrefix:
+    """The official titles of the codes that start with a prefix, per system (codes sorted once, when first
+    asked), and each title's index terms (worked out once, as the index works them out)."""
 
     def __init__(self, official: OfficialCodes) -> None:
         self.official = official
         self._sorted: dict[str, tuple[list[str], list[str]]] = {}
         self._terms: dict[str, frozenset[str]] = {}
 
-    def starting(self, system: str, prefix: str) -> Iterator[frozenset[str]]:
+    def titles(self, system: str, prefix: str) -> list[str]:
+        """The titles of the codes of ``system`` whose key (no dots) starts with ``prefix``'s (none: no such code)."""
         if system not in self._sorted:
             pairs = sorted((code.replace(".", ""), title) for code, title in self.official.titles(system).items())
             self._sorted[system] = ([key for key, _ in pairs], [title for _, title in pairs])
         keys, titles = self._sorted[system]
         key = prefix.replace(".", "")
-        for title in titles[bisect.bisect_left(keys, key):bisect.bisect_left(keys, key + "\uffff")]:
-            found = self._terms.get(title)
-            if found is None:
-                found = self._terms[title] = indexed_terms(title)
-            yield found
+        return titles[bisect.bisect_left(keys, key):bisect.bisect_left(keys, key + "\uffff")]
+
+    def terms(self, title: str) -> frozenset[str]:
+        found = self._terms.get(title)
+        if found is None:
+            found = self._terms[title] = indexed_terms(title)
+        return found
 
 
 def _partly_overlap(one: CodeRange, other: CodeRange) -> bool:
@@ -365,22 +368,18 @@ def _check_references(content: Content, reader: _Reader, official: OfficialCodes
     for (system, code), record in sorted(content.records.items()):
         _check_prose_codes(record, reader.raw[record.source_path], reader, official)
 
-    prefixes: dict[str, set[str]] = {}
-    titled = _TitlesByCode(official)
+    titled = _TitlesByPrefix(official)
     for entry in content.vocabulary:
         if entry.system not in official.systems() or not entry.codes:
             continue
-        if entry.system not in prefixes:
-            known = set(official.titles(entry.system))
-            prefixes[entry.system] = {code.replace(".", "")[:length] for code in known for length in range(1, 8)}
         codes = reader.raw[entry.source_path]["entries"][entry.index]["codes"]
         condition = title_condition(entry.title_words) if entry.title_words else None
         for position, code in enumerate(entry.codes):
             where = (entry.source_path, codes.lines[position], f"entries[{entry.index}].codes[{position}]")
-            if code.replace(".", "") not in prefixes[entry.system]:
+            titles = titled.titles(entry.system, code)
+            if not titles:
                 reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starts with {code!r}"))
-            elif condition is not None and not any(
-                    holds(condition, terms) for terms in titled.starting(entry.system, code)):
+            elif condition is not None and not any(holds(condition, titled.terms(title)) for title in titles):
                 reader.problems.append(Problem(*where, f"no {SYSTEMS[entry.system].name} code starting with {code!r} "
                                                       f"has a title with title_words {entry.title_words!r}"))
 
